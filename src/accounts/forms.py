@@ -1,0 +1,7 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(label=_('Username'), widget=forms.TextInput(attrs={'autofocus': True}))

@@ -1,0 +1,62 @@
+"""Writes to accounts. Each function owns its transaction; the change log records it."""
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Side, User
+from accounts.roles import ROLES
+
+
+def _check_roles(roles: list[str]) -> None:
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise ValidationError({'roles': f'unknown role(s) {", ".join(unknown)}; roles are {", ".join(ROLES)}'})
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    side: str = Side.JOINT,
+    email: str = '',
+    first_name: str = '',
+    last_name: str = '',
+    organization=None,
+    is_superuser: bool = False,
+) -> User:
+    """Create a user with the given roles after validating the password and the side."""
+    _check_roles(roles)
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        side=side,
+        organization=organization,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    set_roles(user=user, roles=roles)
+    return user
+
+
+@transaction.atomic
+def set_roles(*, user: User, roles: list[str]) -> None:
+    _check_roles(roles)
+    user.groups.set(Group.objects.filter(name__in=roles))
+
+
+@transaction.atomic
+def rotate_api_token(*, user: User) -> Token:
+    """Replace the user's API token; the old one stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = 'core'
+    verbose_name = _('Reference data and change log')
+
+    def ready(self):
+        from core import changelog
+
+        changelog.connect_signals()

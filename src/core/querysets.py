@@ -1,0 +1,50 @@
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+def words(text: str) -> list[str]:
+    return [word for word in text.split() if word]
+
+
+class CountryQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Countries whose code or name in any of the four languages contains every word."""
+        query = self
+        for word in words(text):
+            query = query.filter(
+                models.Q(iso2__iexact=word)
+                | models.Q(iso3__iexact=word)
+                | models.Q(m49=word)
+                | models.Q(name_en__icontains=word)
+                | models.Q(name_ru__icontains=word)
+                | models.Q(name_zh__icontains=word)
+                | models.Q(name_uz__icontains=word)
+            )
+        return query
+
+
+class HSCodeQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Codes starting with the digits typed, or whose description holds every word typed."""
+        text = text.strip()
+        compact = text.replace('.', '').replace(' ', '')
+        if compact.isdigit():
+            return self.filter(code__startswith=compact)
+        query = self
+        for word in words(text):
+            query = query.filter(description__icontains=word)
+        return query
+
+
+class ExchangeRateQuerySet(models.QuerySet):
+    def covering(self, currency: str, on: datetime.date):
+        return self.filter(currency_id=currency, period_start__lte=on, period_end__gte=on)
+
+
+class ObjectChangeQuerySet(models.QuerySet):
+    def for_record(self, record):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(record)), object_id=str(record.pk)
+        ).select_related('actor')

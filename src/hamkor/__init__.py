@@ -1,0 +1,1 @@
+"""Hamkor: the information system of the Uzbekistan–China cooperation."""

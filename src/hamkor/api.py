@@ -1,0 +1,59 @@
+"""API conventions shared by every endpoint: pagination and the error format.
+
+Every error response has the same shape, whatever raised it:
+    {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"name_en": ["…"]}}}
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = 'page_size'
+    max_page_size = 1000
+
+
+class UnprocessableEntity(exceptions.APIException):
+    status_code = 422
+    default_code = 'unprocessable'
+    default_detail = 'The request is well-formed but cannot be carried out.'
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, 'error_dict') else exc.messages)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else None
+    error = {'status': response.status_code, 'code': _code(exc, detail), 'message': _message(exc, detail)}
+    if isinstance(exc, exceptions.ValidationError):
+        error['fields'] = detail if isinstance(detail, dict) else {'non_field_errors': detail}
+    response.data = {'error': error}
+    return response
+
+
+def _code(exc, detail) -> str:
+    if isinstance(exc, exceptions.ValidationError):
+        return 'invalid'
+    codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+    return codes if isinstance(codes, str) else getattr(exc, 'default_code', 'error')
+
+
+def _message(exc, detail) -> str:
+    if isinstance(exc, exceptions.ValidationError):
+        return 'The request has invalid fields.'
+    return str(detail) if detail is not None else str(exc)
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    return Response({'error': {'status': status, 'code': code, 'message': message}}, status=status)

@@ -1,0 +1,41 @@
+"""Abstract bases shared by every domain app."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+# Suffix of the translated columns for each interface language (see docs/adr/0002).
+LANGUAGE_COLUMN_SUFFIX = {'en': 'en', 'uz': 'uz', 'ru': 'ru', 'zh-hans': 'zh'}
+DATA_LANGUAGES = ('en', 'ru', 'zh', 'uz')
+
+
+def localized(instance, field: str, language: str | None = None) -> str:
+    """The value of a translated field in the active language, falling back to English.
+
+    A record that has no text in the reader's language shows its English text rather than a
+    blank: the fallback is visible (the English words) and never invented.
+    """
+    suffix = LANGUAGE_COLUMN_SUFFIX.get(language or get_language() or 'en', 'en')
+    value = getattr(instance, f'{field}_{suffix}', '') or ''
+    return value or getattr(instance, f'{field}_en', '') or ''
+
+
+class ChangeLoggedMixin:
+    """Marks a model whose every create, update and delete is written to the change log.
+
+    `change_log_exclude` names fields kept out of the before/after values (noise such as
+    timestamps); `change_log_redact` names secrets whose change is shown by a fingerprint only.
+    """
+
+    change_log_exclude: tuple[str, ...] = ()
+    change_log_redact: tuple[str, ...] = ()
+
+
+class ChangeLoggedModel(ChangeLoggedMixin, models.Model):
+    created = models.DateTimeField(_('created'), auto_now_add=True)
+    last_updated = models.DateTimeField(_('last updated'), auto_now=True)
+
+    change_log_exclude = ('last_updated',)
+
+    class Meta:
+        abstract = True

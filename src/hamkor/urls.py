@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from hamkor import views
+
+urlpatterns = [
+    path('', views.dashboard, name='dashboard'),
+    path('accounts/', include('accounts.urls')),
+    path('reference/', include('core.urls')),
+    path('portfolio/', include('portfolio.urls')),
+    path('i18n/', include('django.conf.urls.i18n')),
+    path('admin/', admin.site.urls),
+    path('api/', include('hamkor.api_urls')),
+    path('api/schema/', SpectacularAPIView.as_view(), name='api-schema'),
+    path('api/docs/', SpectacularSwaggerView.as_view(url_name='api-schema'), name='api-docs'),
+]
