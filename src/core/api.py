@@ -149,6 +149,7 @@ class HSCodeDetailSerializer(HSCodeSerializer):
 
 class ExchangeRateSerializer(serializers.ModelSerializer):
     currency = serializers.CharField(source='currency_id')
+    per_usd = serializers.DecimalField(max_digits=40, decimal_places=24, normalize_output=True)
     source = serializers.CharField(source='dataset.title')
     dataset = serializers.CharField(source='dataset.key')
 
@@ -225,13 +226,16 @@ class CodelistItemFilter(django_filters.FilterSet):
 
 
 class ExchangeRateFilter(django_filters.FilterSet):
-    currency = django_filters.CharFilter(field_name='currency_id', lookup_expr='iexact')
+    currency = django_filters.CharFilter(method='filter_currency', label='ISO 4217 code')
     start = django_filters.DateFilter(field_name='period_start', lookup_expr='gte')
     end = django_filters.DateFilter(field_name='period_end', lookup_expr='lte')
 
     class Meta:
         model = ExchangeRate
         fields = ['currency', 'frequency', 'start', 'end']
+
+    def filter_currency(self, queryset, name, value):
+        return queryset.filter(currency_id=value.upper())
 
 
 class ChangeFilter(django_filters.FilterSet):
@@ -268,7 +272,7 @@ class CurrencyViewSet(ReferenceViewSet):
 
 
 class CodelistViewSet(ReferenceViewSet):
-    queryset = Codelist.objects.annotate(item_count=Count('items'))
+    queryset = Codelist.objects.annotate(item_count=Count('items')).order_by('name')
     serializer_class = CodelistSerializer
     lookup_field = 'name'
 

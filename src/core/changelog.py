@@ -37,6 +37,9 @@ def snapshot(instance) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+_LAST = '_change_log_last'
+
+
 def record_change(instance, action: str, before: dict | None, after: dict | None) -> None:
     from core.models import ObjectChange
 
@@ -48,7 +51,7 @@ def record_change(instance, action: str, before: dict | None, after: dict | None
         actor_name = actor.get_username()
     else:
         actor_name = f'{context.channel}:{_system_user()}' if context.channel in ('cli', 'job') else 'anonymous'
-    ObjectChange.objects.create(
+    change = ObjectChange.objects.create(
         actor=actor,
         actor_name=actor_name,
         channel=context.channel,
@@ -60,6 +63,7 @@ def record_change(instance, action: str, before: dict | None, after: dict | None
         before=before,
         after=after,
     )
+    setattr(instance, _LAST, (context.request_id, change))
 
 
 def _content_type_id(instance) -> int:
@@ -102,12 +106,26 @@ def _after_delete(sender, instance, **kwargs):
 
 
 def _m2m_changed(sender, instance, action, reverse, **kwargs):
+    """Fold many-to-many edits into the change this instance just recorded in the same
+    request, so that create-then-assign-roles is one entry and `set()` (a remove followed by
+    an add) is one update rather than two half-states."""
     if reverse or not isinstance(instance, ChangeLoggedMixin):
         return
     if action.startswith('pre_'):
         setattr(instance, _BEFORE, snapshot(instance))
-    elif action.startswith('post_'):
-        record_change(instance, 'update', getattr(instance, _BEFORE, None), snapshot(instance))
+        return
+    if not action.startswith('post_'):
+        return
+    after = snapshot(instance)
+    request_id, change = getattr(instance, _LAST, (None, None))
+    if change is None or not request_id or request_id != current_change_context().request_id:
+        record_change(instance, 'update', getattr(instance, _BEFORE, None), after)
+    elif change.action == 'update' and change.before == after:
+        change.delete()
+        delattr(instance, _LAST)
+    else:
+        change.after = after
+        change.save(update_fields=['after'])
 
 
 def connect_signals() -> None:

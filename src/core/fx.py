@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.models import ExchangeRate
 
 USD = 'USD'
+CENT = Decimal('0.01')
 FREQUENCY_PREFERENCE = (ExchangeRate.Frequency.MONTHLY, ExchangeRate.Frequency.ANNUAL)
 
 
@@ -95,11 +96,16 @@ def describe_coverage(currency: str) -> str:
     return ', '.join(described) or 'none'
 
 
+def to_cents(value: Decimal) -> Decimal:
+    """Round half to even, so that rounding errors do not accumulate in one direction in sums."""
+    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
 def convert(amount: Decimal, currency: str, on: datetime.date, target: str = USD) -> Conversion:
     """Convert `amount` of `currency` on date `on` into `target`, rounded to the cent."""
     currency, target = currency.upper(), target.upper()
     if currency == target:
-        return Conversion(amount, currency, target, on, amount.quantize(Decimal('0.01')), ())
+        return Conversion(amount, currency, target, on, to_cents(amount), ())
     rates: list[ExchangeRate] = []
     usd = amount
     if currency != USD:
@@ -116,6 +122,6 @@ def convert(amount: Decimal, currency: str, on: datetime.date, target: str = USD
         currency=currency,
         target=target,
         on=on,
-        result=result.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN),
+        result=to_cents(result),
         rates=tuple(RateUsed.from_rate(rate) for rate in rates),
     )

@@ -1,10 +1,13 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Organization
 from portfolio.services import ORGANIZATION_FIELDS
 
 
 class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(label=_('website'), required=False, assume_scheme='https')
+
     class Meta:
         model = Organization
         fields = ORGANIZATION_FIELDS
