@@ -66,7 +66,9 @@ def test_boolean_environment_values(monkeypatch):
 
 def hamkor(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     script = Path(sys.executable).with_name('hamkor')
-    return subprocess.run([str(script), *args], capture_output=True, text=True, env={**os.environ, **env}, check=False)
+    # SECRET_KEY empty: each run generates and keeps its own in its data directory
+    environment = {**os.environ, 'SECRET_KEY': '', **env}
+    return subprocess.run([str(script), *args], capture_output=True, text=True, env=environment, check=False)
 
 
 def test_deploy_check_behind_tls_has_no_warnings(tmp_path):
