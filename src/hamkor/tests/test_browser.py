@@ -1,0 +1,127 @@
+"""The web shell in a real Chromium (Debian's `chromium`, driven by Playwright).
+
+Screenshots of each step are written to test-artifacts/ for people to look at.
+"""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from hamkor.testing.fixtures import PASSWORD
+
+CHROMIUM = '/usr/bin/chromium'
+ARTIFACTS = Path(os.environ.get('HAMKOR_TEST_ARTIFACTS', settings.PROJECT_DIR / 'test-artifacts'))
+# Chromium's own background traffic would try to reach the internet, which this system must
+# never need: turn it off so that every request the page makes is to the live server.
+CHROMIUM_FLAGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope='module')
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own database calls
+    # are still synchronous and safe.
+    os.environ['DJANGO_ALLOW_ASYNC_UNSAFE'] = 'true'
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+    os.environ.pop('DJANGO_ALLOW_ASYNC_UNSAFE', None)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests start from an emptied database: load what the pages show."""
+    call_command('load_reference', '--only', 'hs-sections', 'hs2022', 'currencies', 'countries', 'fx-cny-monthly',
+                 'fx-uzs-monthly', stdout=io.StringIO())  # fmt: skip
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):
+    context = browser.new_context(base_url=live_server.url, viewport={'width': 1280, 'height': 860})
+    requests: list[str] = []
+    context.on('request', lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.requests = requests
+    yield page
+    external = [url for url in requests if not url.startswith(live_server.url) and not url.startswith('data:')]
+    context.close()
+    assert external == [], f'the page requested external URLs: {external}'
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f'{name}.png'), full_page=True)
+
+
+def test_log_in_switch_to_chinese_and_browse_hs_codes(page, make_user):
+    user = make_user('secretariat')
+
+    page.goto('/accounts/login/')
+    page.fill('#id_username', user.username)
+    page.fill('#id_password', PASSWORD)
+    page.click('form button[type=submit]')
+    page.wait_for_url('**/')
+    assert page.locator('.user-link').inner_text() == user.username
+    shot(page, '01-dashboard-en')
+
+    page.select_option('#language-select', 'zh-hans')
+    page.wait_for_load_state('load')
+    navigation = page.locator('nav.mainnav').inner_text()
+    for label in ('仪表板', '项目组合', '贸易', '承诺事项', '标准与认证', '报告', '参考数据', '变更日志'):
+        assert label in navigation
+    assert page.locator('html').get_attribute('lang') == 'zh-hans'
+    shot(page, '02-dashboard-zh')
+
+    page.click('nav.mainnav a[data-section=reference]')
+    page.click('a[href="/reference/hs/"]')
+    page.fill('#hs-q', '850440')
+    page.wait_for_selector('#hs-table td >> text=850440')
+    assert 'q=850440' in page.url  # htmx pushed the search into the address bar
+    shot(page, '03-hs-search-zh')
+
+    page.click('#hs-table a >> text=850440')
+    page.wait_for_url('**/reference/hs/2022/850440/')
+    lineage = page.locator('#hs-lineage').inner_text()
+    assert '8504' in lineage and '85' in lineage
+    assert 'Electric transformers, static converters' in lineage
+    shot(page, '04-hs-detail-zh')
+
+
+def test_dashboard_chart_renders_from_the_bundled_vega(page):
+    page.goto('/')
+    page.wait_for_selector('[data-chart="chart-cny"].chart-ready svg')
+
+    assert page.locator('[data-chart="chart-cny"] svg path').count() > 0
+    shot(page, '05-dashboard-chart')
+
+
+def test_currency_converter_answers_in_place(page):
+    page.goto('/reference/fx/?currency=CNY')
+    page.fill('#amount', '1000')
+    page.fill('#from', 'CNY')
+    page.fill('#to', 'USD')
+    page.fill('#date', '2023-06-15')
+    page.click('#convert-form button[type=submit]')
+    page.wait_for_selector('#conversion-result')
+
+    result = page.locator('#conversion-result').inner_text()
+    assert '139.64 USD' in result
+    assert '7.1614 CNY per USD' in result
+    assert page.url.endswith('/reference/fx/?currency=CNY')  # the page itself did not reload
+    shot(page, '06-fx-converter')

@@ -1,0 +1,90 @@
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+LOCALES = ('uz', 'ru', 'zh_Hans')
+NAVIGATION = {
+    'en': ['Dashboard', 'Portfolio', 'Trade', 'Commitments', 'Indicators', 'Standards & Certification', 'Reports'],
+    'uz': ['Bosh sahifa', 'Loyihalar portfeli', 'Savdo', 'Majburiyatlar', 'Koʻrsatkichlar',
+           'Standartlar va sertifikatlash', 'Hisobotlar'],
+    'ru': ['Обзор', 'Портфель проектов', 'Торговля', 'Обязательства', 'Показатели', 'Стандарты и сертификация', 'Отчёты'],
+    'zh-hans': ['仪表板', '项目组合', '贸易', '承诺事项', '指标', '标准与认证', '报告'],
+}  # fmt: skip
+
+
+def catalog(locale: str) -> Path:
+    return Path(settings.LOCALE_PATHS[0]) / locale / 'LC_MESSAGES' / 'django.po'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize('language', NAVIGATION)
+def test_navigation_in_each_language(client, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    response = client.get('/')
+
+    items = [str(item.label) for item in response.context['navigation']]
+    assert items[:7] == NAVIGATION[language]
+    assert f'<html lang="{language}">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_switching_language_keeps_the_page(client):
+    response = client.post('/i18n/setlang/', {'language': 'ru', 'next': '/reference/hs/'})
+
+    assert response['Location'] == '/reference/hs/'
+    assert 'Номенклатура' in client.get('/reference/hs/').content.decode()
+
+
+@pytest.mark.parametrize('locale', LOCALES)
+def test_every_message_is_translated(locale):
+    untranslated = subprocess.run(
+        ['msgattrib', '--untranslated', '--no-obsolete', str(catalog(locale))], capture_output=True, text=True, check=True
+    ).stdout
+    fuzzy = subprocess.run(
+        ['msgattrib', '--only-fuzzy', str(catalog(locale))], capture_output=True, text=True, check=True
+    ).stdout
+
+    assert (untranslated, fuzzy) == ('', '')
+
+
+@pytest.mark.parametrize('locale', LOCALES)
+def test_compiled_catalogs_match_their_sources(locale, tmp_path):
+    compiled = tmp_path / 'django.mo'
+    subprocess.run(['msgfmt', '--check-format', '-o', str(compiled), str(catalog(locale))], check=True)
+
+    assert compiled.read_bytes() == catalog(locale).with_suffix('.mo').read_bytes(), 'run: make messages'
+
+
+def msgids(path: Path) -> set[str]:
+    result = subprocess.run(['msgcat', '--no-wrap', '--no-location', str(path)], capture_output=True, text=True, check=True)
+    ids, current = set(), None
+    for line in result.stdout.splitlines():
+        if line.startswith('msgid '):
+            current = line[6:]
+        elif line.startswith('msgid_plural') or line.startswith('msgstr'):
+            if current not in (None, '""'):
+                ids.add(current)
+            current = None
+    return ids
+
+
+def test_catalogues_hold_every_string_of_the_source(tmp_path):
+    """A string marked for translation but missing from the catalogues would show in English."""
+    import shutil
+    import sys
+
+    copy = tmp_path / 'src'
+    shutil.copytree(settings.SRC_DIR, copy, ignore=shutil.ignore_patterns('__pycache__', '*.mo'))
+    subprocess.run(
+        [sys.executable, '-m', 'django', 'makemessages', '-l', 'ru', '--no-obsolete', '--no-location'],
+        cwd=copy,
+        env={'PYTHONPATH': str(copy), 'DJANGO_SETTINGS_MODULE': 'hamkor.settings', 'HAMKOR_DATA_DIR': str(tmp_path),
+             'PATH': '/usr/bin:/bin'},
+        capture_output=True,
+        check=True,
+    )  # fmt: skip
+
+    assert msgids(copy / 'locale/ru/LC_MESSAGES/django.po') == msgids(catalog('ru')), 'run: make messages'
