@@ -78,7 +78,8 @@ def test_password_change_rejects_a_short_password(client, make_user):
     client.force_login(make_user('applicant'))
 
     response = client.post(
-        reverse('accounts:password_change'), {'old_password': PASSWORD, 'new_password1': 'short', 'new_password2': 'short'}
+        reverse('accounts:password_change'),
+        {'old_password': PASSWORD, 'new_password1': 'short', 'new_password2': 'short'},
     )
 
     assert response.status_code == 200

@@ -77,14 +77,19 @@ def test_hs_search_by_code_prefix_and_by_words(api):
     by_words = api.get('/api/reference/hs/2022/', {'q': 'static converters', 'level': 6}).json()
 
     assert [item['code'] for item in by_code['results']] == ['5201', '520100']
-    assert [item['code'] for item in by_words['results']] == ['850440', '850490']  # 850490: "…, static converters and inductors; parts thereof"
+    assert [item['code'] for item in by_words['results']] == [
+        '850440',
+        '850490',
+    ]  # 850490: "…, static converters and inductors; parts thereof"
 
 
 def test_unknown_hs_code_is_a_404_in_the_error_format(api):
     response = api.get('/api/reference/hs/2022/999998/')
 
     assert response.status_code == 404
-    assert response.json() == {'error': {'status': 404, 'code': 'not_found', 'message': 'No HSCode matches the given query.'}}
+    assert response.json() == {
+        'error': {'status': 404, 'code': 'not_found', 'message': 'No HSCode matches the given query.'}
+    }
 
 
 def test_convert_states_the_rate_and_its_source(api):
@@ -107,7 +112,8 @@ def test_convert_states_the_rate_and_its_source(api):
             }
         ],
         'explanation': (
-            '7.1614 CNY per USD (monthly average 2023-06; CNY per USD, monthly average (Federal Reserve H.10, FRED EXCHUS))'
+            '7.1614 CNY per USD (monthly average 2023-06; '
+            'CNY per USD, monthly average (Federal Reserve H.10, FRED EXCHUS))'
         ),
     }
 

@@ -106,7 +106,11 @@ def test_role_changes_are_logged_and_passwords_only_as_a_fingerprint(make_user):
     changes = list(ObjectChange.objects.for_record(user).order_by('id'))
     # one entry per request: the roles given at creation are part of the create, and set()
     # (a remove then an add) is a single update
-    assert [(c.action, c.request_id) for c in changes] == [('create', 'create'), ('update', 'roles'), ('update', 'password')]
+    assert [(c.action, c.request_id) for c in changes] == [
+        ('create', 'create'),
+        ('update', 'roles'),
+        ('update', 'password'),
+    ]
     assert changes[0].after['groups'] == [applicant_group.pk]
     assert changes[1].changed_fields == [('groups', [applicant_group.pk], [secretariat_group.pk])]
     ((field, before, after),) = changes[2].changed_fields

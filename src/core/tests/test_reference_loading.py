@@ -59,7 +59,9 @@ def test_loading_twice_leaves_identical_rows_and_logs_nothing():
     call_command('load_reference', stdout=output)
 
     assert table_counts() == EXPECTED_COUNTS
-    assert list(HSCode.objects.order_by('pk').values_list('pk', 'edition', 'code', 'parent_id', 'description')) == before
+    assert (
+        list(HSCode.objects.order_by('pk').values_list('pk', 'edition', 'code', 'parent_id', 'description')) == before
+    )
     assert dict(Dataset.objects.values_list('key', 'sha256')) == checksums
     assert ObjectChange.objects.count() == 0
     assert 'hs2022              6939 rows  (0 new, 6939 already present)' in output.getvalue()

@@ -44,7 +44,9 @@ def test_hs_detail_shows_the_lineage(client):
 
 def test_fx_converter_shows_the_result_with_the_rate_and_source(client):
     response = client.get(
-        reverse('core:fx_rates'), {'amount': '1000', 'currency': 'CNY', 'to': 'USD', 'date': '2023-06-15'}, HTTP_HX_REQUEST='true'
+        reverse('core:fx_rates'),
+        {'amount': '1000', 'currency': 'CNY', 'to': 'USD', 'date': '2023-06-15'},
+        HTTP_HX_REQUEST='true',
     )
     page = response.content.decode()
 
@@ -56,7 +58,10 @@ def test_fx_converter_shows_the_result_with_the_rate_and_source(client):
 @pytest.mark.parametrize(
     ('params', 'message'),
     [
-        ({'amount': 'abc', 'currency': 'CNY', 'date': '2023-01-01'}, 'Enter an amount (a number) and a date (YYYY-MM-DD).'),
+        (
+            {'amount': 'abc', 'currency': 'CNY', 'date': '2023-01-01'},
+            'Enter an amount (a number) and a date (YYYY-MM-DD).',
+        ),
         ({'amount': '-5', 'currency': 'CNY', 'date': '2023-01-01'}, 'The amount must not be negative.'),
         ({'amount': '5', 'currency': 'QQQ', 'date': '2023-01-01'}, 'Unknown currency: QQQ.'),
         ({'amount': '5', 'currency': 'UZS', 'date': '2005-06-01'}, 'No UZS per USD rate covers 2005-06-01'),

@@ -9,7 +9,8 @@ NAVIGATION = {
     'en': ['Dashboard', 'Portfolio', 'Trade', 'Commitments', 'Indicators', 'Standards & Certification', 'Reports'],
     'uz': ['Bosh sahifa', 'Loyihalar portfeli', 'Savdo', 'Majburiyatlar', 'Koʻrsatkichlar',
            'Standartlar va sertifikatlash', 'Hisobotlar'],
-    'ru': ['Обзор', 'Портфель проектов', 'Торговля', 'Обязательства', 'Показатели', 'Стандарты и сертификация', 'Отчёты'],
+    'ru': ['Обзор', 'Портфель проектов', 'Торговля', 'Обязательства', 'Показатели',
+           'Стандарты и сертификация', 'Отчёты'],
     'zh-hans': ['仪表板', '项目组合', '贸易', '承诺事项', '指标', '标准与认证', '报告'],
 }  # fmt: skip
 
@@ -41,7 +42,10 @@ def test_switching_language_keeps_the_page(client):
 @pytest.mark.parametrize('locale', LOCALES)
 def test_every_message_is_translated(locale):
     untranslated = subprocess.run(
-        ['msgattrib', '--untranslated', '--no-obsolete', str(catalog(locale))], capture_output=True, text=True, check=True
+        ['msgattrib', '--untranslated', '--no-obsolete', str(catalog(locale))],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     fuzzy = subprocess.run(
         ['msgattrib', '--only-fuzzy', str(catalog(locale))], capture_output=True, text=True, check=True
@@ -59,12 +63,14 @@ def test_compiled_catalogs_match_their_sources(locale, tmp_path):
 
 
 def msgids(path: Path) -> set[str]:
-    result = subprocess.run(['msgcat', '--no-wrap', '--no-location', str(path)], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ['msgcat', '--no-wrap', '--no-location', str(path)], capture_output=True, text=True, check=True
+    )
     ids, current = set(), None
     for line in result.stdout.splitlines():
         if line.startswith('msgid '):
             current = line[6:]
-        elif line.startswith('msgid_plural') or line.startswith('msgstr'):
+        elif line.startswith(('msgid_plural', 'msgstr')):
             if current not in (None, '""'):
                 ids.add(current)
             current = None

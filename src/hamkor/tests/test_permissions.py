@@ -107,7 +107,9 @@ def request(client, case: Case, objects: dict):
     url = case.url.format(**objects)
     if case.method == 'get':
         return client.get(url)
-    return getattr(client, case.method)(url, case.data or {}, **({'format': 'json'} if case.name != 'set_language' else {}))
+    return getattr(client, case.method)(
+        url, case.data or {}, **({'format': 'json'} if case.name != 'set_language' else {})
+    )
 
 
 @pytest.mark.parametrize('case', WEB, ids=lambda case: f'{case.method} {case.name}')

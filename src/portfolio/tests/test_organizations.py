@@ -109,7 +109,11 @@ def test_list_search_finds_a_name_in_any_language(client, china):
     create_organization(name_en='China Development Bank', name_zh='国家开发银行', kind='bank', country=china)
     create_organization(name_en='Uzbekneftegaz', name_ru='Узбекнефтегаз', kind='state_company', country=china)
 
-    for query, expected in (('开发', ['China Development Bank']), ('нефтегаз', ['Uzbekneftegaz']), ('bank', ['China Development Bank'])):
+    for query, expected in (
+        ('开发', ['China Development Bank']),
+        ('нефтегаз', ['Uzbekneftegaz']),
+        ('bank', ['China Development Bank']),
+    ):
         page = client.get(reverse('portfolio:organization_list'), {'q': query}).context['page']
         assert [o.name_en for o in page] == expected
 
@@ -125,7 +129,9 @@ def test_api_create_validates_like_the_form(api_as):
     }
 
     good = api.post(
-        '/api/organizations/', {'name_en': 'Bank of China', 'name_zh': '中国银行', 'kind': 'bank', 'country': 'CHN'}, format='json'
+        '/api/organizations/',
+        {'name_en': 'Bank of China', 'name_zh': '中国银行', 'kind': 'bank', 'country': 'CHN'},
+        format='json',
     )
     assert good.status_code == 201
     body = good.json()
