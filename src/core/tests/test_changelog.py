@@ -122,3 +122,27 @@ def test_role_changes_are_logged_and_passwords_only_as_a_fingerprint(make_user):
 def test_reference_data_is_not_logged_row_by_row():
     assert ObjectChange.objects.count() == 0
     assert Organization.objects.count() == 0
+
+
+def test_pruning_deletes_only_entries_older_than_the_retention_period(bank_values):
+    import datetime
+    import io
+
+    from django.core.management import CommandError, call_command
+    from django.utils import timezone
+
+    bank = create_organization(**bank_values)
+    update_organization(organization=bank, status='closed')
+    old = ObjectChange.objects.for_record(bank).get(action='create')
+    ObjectChange.objects.filter(pk=old.pk).update(time=timezone.now() - datetime.timedelta(days=400))
+
+    dry = io.StringIO()
+    call_command('prune_changes', '--older-than', '365', '--dry-run', stdout=dry)
+    assert dry.getvalue().startswith('would delete 1 change-log entries')
+    assert ObjectChange.objects.for_record(bank).count() == 2
+
+    call_command('prune_changes', '--older-than', '365', stdout=io.StringIO())
+    assert list(ObjectChange.objects.for_record(bank).values_list('action', flat=True)) == ['update']
+
+    with pytest.raises(CommandError, match='at least 1 day'):
+        call_command('prune_changes', '--older-than', '0')
