@@ -3,26 +3,17 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-
-def words(text: str) -> list[str]:
-    return [word for word in text.split() if word]
+from hamkor.models import translated_search
 
 
 class CountryQuerySet(models.QuerySet):
     def search(self, text: str):
-        """Countries whose code or name in any of the four languages contains every word."""
-        query = self
-        for word in words(text):
-            query = query.filter(
-                models.Q(iso2__iexact=word)
-                | models.Q(iso3__iexact=word)
-                | models.Q(m49=word)
-                | models.Q(name_en__icontains=word)
-                | models.Q(name_ru__icontains=word)
-                | models.Q(name_zh__icontains=word)
-                | models.Q(name_uz__icontains=word)
-            )
-        return query
+        """Countries whose code, or name in any of the four languages, matches every word."""
+        return translated_search(
+            self,
+            text,
+            extra=lambda word: models.Q(iso2__iexact=word) | models.Q(iso3__iexact=word) | models.Q(m49=word),
+        )
 
 
 class HSCodeQuerySet(models.QuerySet):
@@ -33,7 +24,7 @@ class HSCodeQuerySet(models.QuerySet):
         if compact.isdigit():
             return self.filter(code__startswith=compact)
         query = self
-        for word in words(text):
+        for word in text.split():
             query = query.filter(description__icontains=word)
         return query
 

@@ -20,6 +20,27 @@ def localized(instance, field: str, language: str | None = None) -> str:
     return value or getattr(instance, f'{field}_en', '') or ''
 
 
+def translated_contains(field: str, word: str) -> models.Q:
+    """Match `word` inside the field's text in any of the four data languages."""
+    query = models.Q()
+    for language in DATA_LANGUAGES:
+        query |= models.Q(**{f'{field}_{language}__icontains': word})
+    return query
+
+
+def translated_search(queryset, text: str, field: str = 'name', extra=None):
+    """Records whose translated `field` (in any language) contains every word of `text`.
+
+    `extra(word)` may add alternatives for a word, such as an exact code.
+    """
+    for word in text.split():
+        condition = translated_contains(field, word)
+        if extra is not None:
+            condition |= extra(word)
+        queryset = queryset.filter(condition)
+    return queryset
+
+
 class ChangeLoggedMixin:
     """Marks a model whose every create, update and delete is written to the change log.
 

@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Q
 from rest_framework import serializers, viewsets
 
 from core.api import NamesField
@@ -14,21 +13,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = [
-            'id',
-            'names',
-            'name_en',
-            'name_ru',
-            'name_zh',
-            'name_uz',
-            'kind',
-            'status',
-            'country',
-            'iati_identifier',
-            'website',
-            'created',
-            'last_updated',
-        ]
+        fields = ['id', 'names', *services.ORGANIZATION_FIELDS, 'created', 'last_updated']
         read_only_fields = ['created', 'last_updated']
         extra_kwargs = {name: {'write_only': True} for name in ('name_en', 'name_ru', 'name_zh', 'name_uz')}
 
@@ -48,14 +33,7 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = ['kind', 'status', 'country', 'q']
 
     def search(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(name_en__icontains=word)
-                | Q(name_ru__icontains=word)
-                | Q(name_zh__icontains=word)
-                | Q(name_uz__icontains=word)
-            )
-        return queryset
+        return queryset.search(value)
 
 
 class OrganizationViewSet(viewsets.ModelViewSet):

@@ -2,7 +2,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hamkor.models import ChangeLoggedModel, localized
+from hamkor.models import ChangeLoggedModel, localized, translated_search
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Organizations whose name in any of the four languages contains every word."""
+        return translated_search(self, text)
 
 
 class OrganizationKind(models.TextChoices):
@@ -45,6 +51,8 @@ class Organization(ChangeLoggedModel):
         _('IATI organisation identifier'), max_length=100, blank=True, help_text=_('For example CN-USC-…')
     )
     website = models.URLField(_('website'), blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ['name_en']
