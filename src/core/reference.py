@@ -629,7 +629,19 @@ DATASETS: tuple[DatasetSpec, ...] = (
     ),
 )
 
-DATASET_KEYS = tuple(spec.key for spec in DATASETS)
+
+def all_datasets() -> tuple[DatasetSpec, ...]:
+    """Core datasets first, then those each other app declares in its own `reference` module."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    specs = list(DATASETS)
+    for config in apps.get_app_configs():
+        if config.name != 'core' and find_spec(f'{config.name}.reference') is not None:
+            specs.extend(import_module(f'{config.name}.reference').DATASETS)
+    return tuple(specs)
 
 
 def load_dataset(spec: DatasetSpec) -> LoadResult:

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import ObtainTokenView
 from core import api as core_api
-from portfolio.api import OrganizationViewSet
+from portfolio import api as portfolio_api
 
 router = DefaultRouter()
 router.register('reference/countries', core_api.CountryViewSet, basename='country')
@@ -15,11 +15,20 @@ router.register('reference/hs-sections', core_api.HSSectionViewSet, basename='hs
 router.register(r'reference/hs/(?P<edition>2017|2022)', core_api.HSCodeViewSet, basename='hs-code')
 router.register('reference/fx-rates', core_api.ExchangeRateViewSet, basename='fx-rate')
 router.register('reference/datasets', core_api.ReferenceDatasetViewSet, basename='reference-dataset')
-router.register('organizations', OrganizationViewSet, basename='organization')
+router.register('organizations', portfolio_api.OrganizationViewSet, basename='organization')
+router.register('projects', portfolio_api.ProjectViewSet, basename='project')
 router.register('changes', core_api.ChangeViewSet, basename='change')
 
 urlpatterns = [
     path('auth/token/', ObtainTokenView.as_view(), name='api-token'),
     path('reference/fx/convert/', core_api.ConvertView.as_view(), name='fx-convert'),
+    path('portfolio/summary/', portfolio_api.PortfolioSummaryView.as_view(), name='portfolio-summary'),
+    path('portfolio/breakdown/<str:dimension>/', portfolio_api.BreakdownView.as_view(), name='portfolio-breakdown'),
+    path(
+        'portfolio/breakdown/<str:dimension>/<str:key>/',
+        portfolio_api.DrillDownView.as_view(),
+        name='portfolio-drill-down',
+    ),
+    path('projects/export.csv', portfolio_api.ProjectExportView.as_view(), name='project-export'),
     *router.urls,
 ]

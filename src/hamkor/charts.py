@@ -28,3 +28,17 @@ def to_json(chart) -> str:
     spec['config'] = {'view': {'stroke': None}, 'font': 'system-ui, sans-serif'}
     text = json.dumps(spec, separators=(',', ':'))
     return mark_safe(text.replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026'))  # noqa: S308
+
+
+def bar_chart(values: list[dict], *, category: str, value: str, title: str = '', value_title: str = ''):
+    """Horizontal bars, largest first, with the values as tooltips (money in USD)."""
+    chart = (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            y=alt.Y(f'{category}:N', sort='-x', title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X(f'{value}:Q', title=value_title, axis=alt.Axis(format='~s')),
+            tooltip=[alt.Tooltip(f'{category}:N'), alt.Tooltip(f'{value}:Q', format=',.0f')],
+        )
+    )
+    return chart.properties(title=title, width='container', height=max(60, 26 * len(values)))

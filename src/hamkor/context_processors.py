@@ -20,7 +20,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(_('Dashboard'), 'dashboard', 'dashboard'),
-    NavItem(_('Portfolio'), 'portfolio:organization_list', 'portfolio'),
+    NavItem(_('Portfolio'), 'portfolio:dashboard', 'portfolio'),
     NavItem(_('Trade'), None, 'trade'),
     NavItem(_('Commitments'), None, 'commitments'),
     NavItem(_('Indicators'), None, 'indicators'),

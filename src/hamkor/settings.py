@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     'hamkor',
     'core',
     'accounts',
+    'sources',
     'portfolio',
 ]
 
@@ -185,6 +186,10 @@ SPECTACULAR_SETTINGS = {
     'SWAGGER_UI_FAVICON_HREF': 'SIDECAR',
     'REDOC_DIST': 'SIDECAR',
     'COMPONENT_SPLIT_REQUEST': True,
+    'ENUM_NAME_OVERRIDES': {
+        'ProjectStatusEnum': 'portfolio.choices.ProjectStatus',
+        'OrganizationStatusEnum': 'portfolio.models.OrganizationStatus',
+    },
 }
 
 CACHES = {'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'}}

@@ -1,9 +1,34 @@
-"""Writes to the organization registry. Each function owns its transaction; the change log
-records every write with its actor and channel."""
+"""Writes to the portfolio. Each function owns its transaction, validates completely before it
+writes, and leaves the derived aggregate columns up to date; the change log records every
+write with its actor and channel."""
 
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from portfolio.models import Organization
+from core.fx import RateUnavailable, convert
+from hamkor.context import current_change_context
+from portfolio.aggregation import refresh_projects
+from portfolio.choices import LIFECYCLE, ProjectStatus
+from portfolio.models import (
+    CooperationSector,
+    Organization,
+    OrganizationAlias,
+    Participant,
+    Project,
+    ProjectSector,
+    StatusChange,
+    Transaction,
+)
+from portfolio.names import normalize_name, organizations_named
+
+#
+# Organizations
+#
 
 ORGANIZATION_FIELDS = (
     'name_en',
@@ -14,29 +39,275 @@ ORGANIZATION_FIELDS = (
     'status',
     'country',
     'iati_identifier',
+    'tax_id',
     'website',
+    'is_illustrative',
 )
 
 
 @transaction.atomic
-def create_organization(**values) -> Organization:
+def create_organization(*, aliases: list[str] = (), allow_duplicate: bool = False, **values) -> Organization:
     organization = Organization(**values)
     organization.full_clean()
+    names = [organization.name_en, organization.name_ru, organization.name_zh, organization.name_uz, *aliases]
+    if not allow_duplicate:
+        duplicates = organizations_named([name for name in names if name])
+        if duplicates:
+            raise ValidationError(
+                {
+                    'name_en': _('An organization with this name already exists: %(names)s.')
+                    % {'names': '; '.join(f'{d.name_en} (#{d.pk})' for d in duplicates)}
+                }
+            )
     organization.save()
+    set_aliases(organization=organization, aliases=aliases)
     return organization
 
 
 @transaction.atomic
-def update_organization(*, organization: Organization, **values) -> Organization:
+def update_organization(*, organization: Organization, aliases: list[str] | None = None, **values) -> Organization:
     for name, value in values.items():
         if name not in ORGANIZATION_FIELDS:
             raise TypeError(f'{name} is not an editable field of an organization')
         setattr(organization, name, value)
     organization.full_clean()
     organization.save()
+    if aliases is not None:
+        set_aliases(organization=organization, aliases=aliases)
     return organization
+
+
+@transaction.atomic
+def set_aliases(*, organization: Organization, aliases) -> None:
+    wanted = {normalize_name(alias): alias.strip() for alias in aliases if alias.strip()}
+    organization.aliases.exclude(normalized__in=wanted).delete()
+    existing = set(organization.aliases.values_list('normalized', flat=True))
+    OrganizationAlias.objects.bulk_create(
+        OrganizationAlias(organization=organization, name=name, normalized=key)
+        for key, name in wanted.items()
+        if key not in existing
+    )
 
 
 @transaction.atomic
 def delete_organization(*, organization: Organization) -> None:
     organization.delete()
+
+
+#
+# Projects
+#
+
+PROJECT_FIELDS = (
+    'identifier',
+    'title_en',
+    'title_ru',
+    'title_zh',
+    'title_uz',
+    'description_en',
+    'description_ru',
+    'description_zh',
+    'description_uz',
+    'visibility',
+    'region',
+    'latitude',
+    'longitude',
+    'planned_start',
+    'planned_end',
+    'actual_start',
+    'actual_end',
+    'parent',
+    'is_umbrella',
+    'is_illustrative',
+)
+
+
+def check_parent(project: Project, parent: Project | None) -> None:
+    """A project may not be its own ancestor."""
+    seen = {project.pk} if project.pk else set()
+    node = parent
+    while node is not None:
+        if node.pk in seen:
+            raise ValidationError({'parent': _('This parent would make the project its own ancestor.')})
+        seen.add(node.pk)
+        node = node.parent
+
+
+def check_sectors(sectors: list[tuple[CooperationSector, Decimal]]) -> None:
+    if not sectors:
+        return
+    codes = [sector.code for sector, _ in sectors]
+    if len(set(codes)) != len(codes):
+        raise ValidationError({'sectors': _('A sector is listed twice.')})
+    for sector, percentage in sectors:
+        if not (Decimal('0') < percentage <= Decimal('100')):
+            raise ValidationError(
+                {'sectors': _('The share of %(sector)s must be above 0 and at most 100.') % {'sector': sector.code}}
+            )
+    total = sum(percentage for _, percentage in sectors)
+    if total != Decimal('100'):
+        raise ValidationError({'sectors': _('Sector shares add up to %(total)s %%, not 100 %%.') % {'total': total}})
+
+
+@transaction.atomic
+def create_project(
+    *,
+    status: str = ProjectStatus.PROPOSAL,
+    sectors: list[tuple[CooperationSector, Decimal]] = (),
+    participants: list[tuple[Organization, str]] = (),
+    **values,
+) -> Project:
+    """Create a project with its sector split and participants, validated as a whole."""
+    unknown = set(values) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f'not fields of a project: {", ".join(sorted(unknown))}')
+    project = Project(status=status, **values)
+    project.full_clean(exclude=['stage'])
+    check_sectors(list(sectors))
+    check_parent(project, project.parent)
+    project.save()
+    ProjectSector.objects.bulk_create(
+        ProjectSector(project=project, sector=sector, percentage=percentage) for sector, percentage in sectors
+    )
+    Participant.objects.bulk_create(
+        Participant(project=project, organization=organization, role=role) for organization, role in participants
+    )
+    refresh_projects([project.pk])
+    project.refresh_from_db()
+    return project
+
+
+@transaction.atomic
+def update_project(*, project: Project, sectors: list[tuple[CooperationSector, Decimal]] | None = None, **values):
+    """Change a project's fields (not its status: see change_status) and optionally its sectors."""
+    unknown = set(values) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f'not fields of a project (status changes go through change_status): {", ".join(unknown)}')
+    old_parent = project.parent_id
+    for name, value in values.items():
+        setattr(project, name, value)
+    project.full_clean(exclude=['stage'])
+    check_parent(project, project.parent)
+    if sectors is not None:
+        check_sectors(list(sectors))
+    project.save()
+    if sectors is not None:
+        project.sectors.all().delete()
+        ProjectSector.objects.bulk_create(
+            ProjectSector(project=project, sector=sector, percentage=percentage) for sector, percentage in sectors
+        )
+    refresh_projects([project.pk] + ([old_parent] if old_parent else []))
+    project.refresh_from_db()
+    return project
+
+
+def transition_needs_reason(previous: str, new: str) -> bool:
+    """Moving one step along the lifecycle needs no reason; skipping, going back, suspending,
+    cancelling or resuming does."""
+    if previous in LIFECYCLE and new in LIFECYCLE:
+        return LIFECYCLE.index(new) != LIFECYCLE.index(previous) + 1
+    return True
+
+
+@transaction.atomic
+def delete_project(*, project: Project) -> None:
+    parent_id = project.parent_id
+    project.delete()
+    if parent_id:
+        refresh_projects([parent_id])
+
+
+@transaction.atomic
+def change_status(*, project: Project, status: str, reason: str = '') -> Project:
+    if status not in ProjectStatus.values:
+        raise ValidationError({'status': _('Unknown status %(status)s.') % {'status': status}})
+    previous = project.status
+    if status == previous:
+        return project
+    if previous == ProjectStatus.CANCELLED:
+        raise ValidationError({'status': _('A cancelled project cannot change status.')})
+    if transition_needs_reason(previous, status) and not reason.strip():
+        raise ValidationError(
+            {
+                'reason': _('Moving from %(previous)s to %(new)s leaves the normal lifecycle: give a reason.')
+                % {'previous': ProjectStatus(previous).label, 'new': ProjectStatus(status).label}
+            }
+        )
+    project.status = status
+    project.save(update_fields=['status', 'last_updated'])
+    StatusChange.objects.create(
+        project=project, previous=previous, new=status, reason=reason.strip(), actor=current_change_context().actor
+    )
+    refresh_projects([project.pk])
+    project.refresh_from_db()
+    return project
+
+
+@transaction.atomic
+def link_projects(*, project: Project, other: Project) -> None:
+    if project.pk == other.pk:
+        raise ValidationError({'linked': _('A project cannot be linked to itself.')})
+    project.linked.add(other)
+
+
+#
+# Money
+#
+
+TRANSACTION_FIELDS = (
+    'type',
+    'value',
+    'currency',
+    'value_date',
+    'finance_type',
+    'provider',
+    'description',
+    'interest_rate',
+    'maturity_years',
+    'grace_years',
+)
+
+
+def apply_conversion(tx: Transaction) -> None:
+    """Fill the USD value at the value date, or leave it empty with the reason."""
+    try:
+        conversion = convert(tx.value, tx.currency_id, tx.value_date)
+    except RateUnavailable as error:
+        tx.value_usd, tx.fx_rate, tx.fx_note = None, None, str(error)[:300]
+        return
+    tx.value_usd = conversion.result
+    tx.fx_rate = conversion.rates[0].per_usd if conversion.rates else Decimal('1')
+    tx.fx_note = conversion.explanation[:300]
+
+
+def check_transaction(tx: Transaction) -> None:
+    tx.full_clean(exclude=['project', 'superseded_by'])
+    if tx.value_date > timezone.localdate() + datetime.timedelta(days=3650):
+        raise ValidationError({'value_date': _('The value date is more than ten years ahead.')})
+
+
+@transaction.atomic
+def add_transaction(*, project: Project, supersedes: Transaction | None = None, **values) -> Transaction:
+    """Record an amount; `supersedes` names the earlier amount this one revises (it stops counting)."""
+    unknown = set(values) - set(TRANSACTION_FIELDS)
+    if unknown:
+        raise TypeError(f'not fields of a transaction: {", ".join(sorted(unknown))}')
+    tx = Transaction(project=project, **values)
+    check_transaction(tx)
+    if supersedes is not None and supersedes.project_id != project.pk:
+        raise ValidationError({'supersedes': _('A revision must belong to the same project.')})
+    apply_conversion(tx)
+    tx.save()
+    if supersedes is not None:
+        supersedes.superseded_by = tx
+        supersedes.save(update_fields=['superseded_by', 'last_updated'])
+    refresh_projects([project.pk])
+    return tx
+
+
+@transaction.atomic
+def delete_transaction(*, tx: Transaction) -> None:
+    project_id = tx.project_id
+    Transaction.objects.filter(superseded_by=tx).update(superseded_by=None)
+    tx.delete()
+    refresh_projects([project_id])

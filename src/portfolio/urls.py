@@ -1,9 +1,18 @@
 from django.urls import path
 
-from portfolio import views
+from portfolio import exports, views
 
 app_name = 'portfolio'
 urlpatterns = [
+    path('', views.dashboard, name='dashboard'),
+    path('breakdown/<str:dimension>/<str:key>/', views.drill_down, name='drill_down'),
+    path('projects/', views.project_list, name='project_list'),
+    path('projects/export.<str:format>', exports.project_export, name='project_export'),
+    path('projects/new/', views.project_create, name='project_create'),
+    path('projects/<int:pk>/', views.project_detail, name='project_detail'),
+    path('projects/<int:pk>/edit/', views.project_edit, name='project_edit'),
+    path('projects/<int:pk>/status/', views.project_status, name='project_status'),
+    path('projects/<int:pk>/transactions/new/', views.transaction_create, name='transaction_create'),
     path('organizations/', views.organization_list, name='organization_list'),
     path('organizations/new/', views.organization_create, name='organization_create'),
     path('organizations/<int:pk>/', views.organization_detail, name='organization_detail'),

@@ -1,15 +1,197 @@
+"""Pages of the portfolio: dashboard with drill-downs, projects, organizations."""
+
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import ProtectedError
+from django.db.models import Prefetch, ProtectedError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.models import ObjectChange
 from hamkor.auth import permission_required
-from portfolio import services
+from hamkor.charts import bar_chart, to_json
+from portfolio import selectors, services
 from portfolio.api import OrganizationFilter
-from portfolio.forms import OrganizationForm
-from portfolio.models import Organization
+from portfolio.filters import ProjectFilter
+from portfolio.forms import OrganizationForm, ProjectForm, StatusForm, TransactionForm
+from portfolio.models import Organization, Project, ProjectSector
+from sources.models import Citation
+
+DIMENSION_TITLES = {
+    'stage': gettext_lazy('By stage'),
+    'sector': gettext_lazy('By sector'),
+    'region': gettext_lazy('By region'),
+    'financier': gettext_lazy('By financier'),
+    'year': gettext_lazy('By year of commitment'),
+}
+
+
+SORT_OPTIONS = [
+    ('identifier', gettext_lazy('Identifier')),
+    ('-value', gettext_lazy('Value, largest first')),
+    ('value', gettext_lazy('Value, smallest first')),
+    ('title', gettext_lazy('Title')),
+    ('status', gettext_lazy('Status')),
+]
+
+
+def form_errors_from(form, error: ValidationError) -> None:
+    """Show a service's validation error on the form, field by field where it can."""
+    for field, messages_ in getattr(error, 'message_dict', {'__all__': error.messages}).items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+#
+# Dashboard and drill-down
+#
+
+
+def dashboard(request):
+    summary = selectors.summary(request.user)
+    breakdowns = {
+        dimension: selectors.breakdown(request.user, dimension)
+        for dimension in ('sector', 'financier', 'year', 'region')
+    }
+    charts = {}
+    for dimension in ('sector', 'financier'):
+        values = [
+            {'group': group.label or _('Not stated'), 'usd': float(group.value_usd)}
+            for group in breakdowns[dimension]
+            if group.value_usd
+        ]
+        if values:
+            charts[dimension] = to_json(bar_chart(values, category='group', value='usd', value_title='USD'))
+    stage_values = [{'group': group.label, 'usd': float(group.value_usd)} for group in summary.by_stage]
+    charts['stage'] = to_json(bar_chart(stage_values, category='group', value='usd', value_title='USD'))
+    context = {
+        'summary': summary,
+        'breakdowns': breakdowns,
+        'charts': charts,
+        'titles': DIMENSION_TITLES,
+        'illustrative_usd': selectors.illustrative_total(request.user),
+    }
+    return render(request, 'portfolio/dashboard.html', context)
+
+
+def drill_down(request, dimension, key):
+    key = selectors.key_from_url(key)
+    group = selectors.find_group(request.user, dimension, key)
+    if group is None:
+        raise Http404
+    contributions = selectors.drill_down(request.user, dimension, key)
+    page = Paginator(contributions, 100).get_page(request.GET.get('page'))
+    context = {'dimension': dimension, 'title': DIMENSION_TITLES[dimension], 'group': group, 'page': page}
+    return render(request, 'portfolio/drill_down.html', context)
+
+
+#
+# Projects
+#
+
+
+def project_list(request):
+    projects = Project.objects.visible_to(request.user).prefetch_related(
+        Prefetch('sectors', ProjectSector.objects.select_related('sector'))
+    )
+    filtered = ProjectFilter(request.GET, queryset=projects)
+    page = Paginator(filtered.qs, 50).get_page(request.GET.get('page'))
+    template = 'portfolio/_project_table.html' if request.headers.get('HX-Request') else 'portfolio/project_list.html'
+    return render(request, template, {'filter': filtered, 'page': page, 'sort_options': SORT_OPTIONS})
+
+
+def project_detail(request, pk):
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related('parent'),
+        pk=pk,
+    )
+    context = {
+        'project': project,
+        'sectors': project.sectors.select_related('sector'),
+        'participants': project.participants.select_related('organization__country'),
+        'transactions': project.transactions.select_related('provider', 'currency', 'superseded_by'),
+        'children': project.children.visible_to(request.user),
+        'linked': project.linked.visible_to(request.user),
+        'milestones': project.milestones.all(),
+        'status_changes': project.status_changes.select_related('actor'),
+        'citations': Citation.objects.filter(
+            content_type=ContentType.objects.get_for_model(Project), object_id=str(project.pk)
+        ).select_related('source'),
+        'history': ObjectChange.objects.for_record(project)
+        if request.user.has_perm('core.view_objectchange')
+        else None,
+        'status_form': StatusForm(initial={'status': project.status}),
+    }
+    return render(request, 'portfolio/project_detail.html', context)
+
+
+@permission_required('portfolio.add_project')
+def project_create(request):
+    form = ProjectForm(request.POST or None)
+    if request.method == 'POST' and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS}
+        try:
+            project = services.create_project(sectors=form.cleaned_data['sectors'], **values)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _('Project created.'))
+            return redirect(project)
+    return render(request, 'portfolio/project_form.html', {'form': form})
+
+
+@permission_required('portfolio.change_project')
+def project_edit(request, pk):
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=pk))
+    if request.method == 'POST' and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS}
+        try:
+            services.update_project(project=project, sectors=form.cleaned_data['sectors'], **values)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _('Project saved.'))
+            return redirect(project)
+    return render(request, 'portfolio/project_form.html', {'form': form, 'project': project})
+
+
+@permission_required('portfolio.change_project')
+def project_status(request, pk):
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    form = StatusForm(request.POST or None, initial={'status': project.status})
+    if request.method == 'POST' and form.is_valid():
+        try:
+            services.change_status(project=project, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _('Status changed.'))
+            return redirect(project)
+    return render(request, 'portfolio/status_form.html', {'form': form, 'project': project})
+
+
+@permission_required('portfolio.change_project')
+def transaction_create(request, pk):
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    form = TransactionForm(request.POST or None, project=project)
+    if request.method == 'POST' and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.TRANSACTION_FIELDS}
+        try:
+            services.add_transaction(project=project, supersedes=form.cleaned_data['supersedes'], **values)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _('Amount recorded.'))
+            return redirect(project)
+    return render(request, 'portfolio/transaction_form.html', {'form': form, 'project': project})
+
+
+#
+# Organizations
+#
 
 
 def organization_list(request):
@@ -20,19 +202,32 @@ def organization_list(request):
 
 def organization_detail(request, pk):
     organization = get_object_or_404(Organization.objects.select_related('country'), pk=pk)
-    history = None
-    if request.user.has_perm('core.view_objectchange'):
-        history = ObjectChange.objects.for_record(organization)
-    return render(request, 'portfolio/organization_detail.html', {'organization': organization, 'history': history})
+    history = ObjectChange.objects.for_record(organization) if request.user.has_perm('core.view_objectchange') else None
+    projects = Project.objects.visible_to(request.user).filter(participants__organization=organization).distinct()
+    financed = Project.objects.visible_to(request.user).filter(transactions__provider=organization).distinct()
+    context = {
+        'organization': organization,
+        'history': history,
+        'aliases': organization.aliases.all(),
+        'projects': (projects | financed).distinct().order_by('identifier'),
+        'citations': Citation.objects.filter(
+            content_type=ContentType.objects.get_for_model(Organization), object_id=str(organization.pk)
+        ).select_related('source'),
+    }
+    return render(request, 'portfolio/organization_detail.html', context)
 
 
 @permission_required('portfolio.add_organization')
 def organization_create(request):
     form = OrganizationForm(request.POST or None)
     if request.method == 'POST' and form.is_valid():
-        organization = services.create_organization(**form.cleaned_data)
-        messages.success(request, _('Organization created.'))
-        return redirect(organization)
+        try:
+            organization = services.create_organization(**form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _('Organization created.'))
+            return redirect(organization)
     return render(request, 'portfolio/organization_form.html', {'form': form})
 
 
@@ -40,10 +235,16 @@ def organization_create(request):
 def organization_edit(request, pk):
     organization = get_object_or_404(Organization, pk=pk)
     form = OrganizationForm(request.POST or None, instance=organization)
+    if not form.is_bound:
+        form.initial['aliases'] = '\n'.join(alias.name for alias in organization.aliases.all())
     if request.method == 'POST' and form.is_valid():
-        services.update_organization(organization=organization, **form.cleaned_data)
-        messages.success(request, _('Organization saved.'))
-        return redirect(organization)
+        try:
+            services.update_organization(organization=organization, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _('Organization saved.'))
+            return redirect(organization)
     return render(request, 'portfolio/organization_form.html', {'form': form, 'organization': organization})
 
 
@@ -56,7 +257,7 @@ def organization_delete(request, pk):
         except ProtectedError:
             messages.error(
                 request,
-                _('This organization is still referenced (for example by users) and cannot be deleted.'),
+                _('This organization is still referenced (by users, projects or amounts) and cannot be deleted.'),
             )
             return redirect(organization)
         messages.success(request, _('Organization deleted.'))

@@ -45,7 +45,9 @@ def test_create_update_delete_are_logged_with_actor_channel_and_values(make_user
         'status': 'active',
         'country_id': china.pk,
         'iati_identifier': '',
+        'tax_id': '',
         'website': '',
+        'is_illustrative': False,
     }
     assert updated.changed_fields == [('name_ru', '', 'Экспортно-импортный банк Китая')]
     assert deleted.after is None and deleted.before['name_ru'] == 'Экспортно-импортный банк Китая'

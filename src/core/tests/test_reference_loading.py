@@ -6,11 +6,12 @@ from django.core.management import CommandError, call_command
 
 from core.models import Codelist, CodelistItem, Country, Currency, ExchangeRate, HSCode, HSSection, ObjectChange
 from core.models import ReferenceDataset as Dataset
-from core.reference import DATASETS, ReferenceDataError, load_dataset
+from core.reference import ReferenceDataError, all_datasets, load_dataset
+from portfolio.models import CooperationSector
 
 pytestmark = pytest.mark.django_db
 
-SPEC = {spec.key: spec for spec in DATASETS}
+SPEC = {spec.key: spec for spec in all_datasets()}
 
 
 def table_counts() -> dict[str, int]:
@@ -26,6 +27,7 @@ def table_counts() -> dict[str, int]:
         'uzs_monthly': ExchangeRate.objects.filter(currency='UZS', frequency='M').count(),
         'annual': ExchangeRate.objects.filter(frequency='A').count(),
         'datasets': Dataset.objects.count(),
+        'cooperation_sectors': CooperationSector.objects.count(),
     }
 
 
@@ -40,7 +42,8 @@ EXPECTED_COUNTS = {
     'cny_monthly': 546,
     'uzs_monthly': 117,
     'annual': 9759,
-    'datasets': 9,
+    'datasets': 10,
+    'cooperation_sectors': 13,
 }
 
 
@@ -163,3 +166,11 @@ def test_the_command_reports_the_error_without_a_traceback(data_copy):
 
     with pytest.raises(CommandError, match=r"line 2, field 'section': 'XXX' is not a roman numeral I–XXI"):
         call_command('load_reference', '--only', 'hs-sections', stdout=io.StringIO())
+
+
+def test_a_cooperation_sector_with_an_unknown_dac_code_is_rejected(data_copy):
+    path = data_copy / 'portfolio/cooperation_sectors.csv'
+    replace_line(path, 2, 'green_energy,Green energy,Зелёная энергетика,绿色能源,Yashil energetika,99999')
+
+    with pytest.raises(ReferenceDataError, match=r"line 2, field 'dac_code': 99999 is not a DAC 5-digit sector code"):
+        load_dataset(SPEC['cooperation-sectors'])

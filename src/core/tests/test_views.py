@@ -94,6 +94,7 @@ def test_data_sources_list_every_loaded_file(client):
     response = client.get(reverse('core:dataset_list'))
 
     assert [dataset.key for dataset in response.context['datasets']] == [
-        'countries', 'currencies', 'fx-annual', 'fx-cny-monthly', 'fx-uzs-monthly', 'hs-sections', 'hs2017', 'hs2022',
+        'cooperation-sectors', 'countries', 'currencies', 'fx-annual', 'fx-cny-monthly', 'fx-uzs-monthly',
+        'hs-sections', 'hs2017', 'hs2022',
         'iati-codelists',
     ]  # fmt: skip

@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLResolver, get_resolver
 
 from core.models import ObjectChange
-from portfolio.services import create_organization
+from portfolio.services import create_organization, create_project
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,8 @@ ALL_OK = (200, 200, 200)
 SECRETARIAT_PAGE = (302, 403, 200)
 SIGNED_IN_PAGE = (302, 200, 200)
 SECRETARIAT_API = (401, 403, 200)
-ORGANIZATION = {'name_en': 'Bank of China', 'kind': 'bank', 'country': 'CHN'}
+ORGANIZATION = {'name_en': 'Bank of Communications', 'kind': 'bank', 'country': 'CHN'}
+PROJECT = {'identifier': 'P-NEW', 'title_en': 'New project', 'sectors': [{'sector': 'mining', 'percentage': '100'}]}
 
 WEB = [
     Case('dashboard', '/', ALL_OK),
@@ -47,6 +48,15 @@ WEB = [
     Case('core:dataset_list', '/reference/sources/', ALL_OK),
     Case('core:change_list', '/reference/changes/', SECRETARIAT_PAGE),
     Case('core:change_detail', '/reference/changes/{change}/', SECRETARIAT_PAGE),
+    Case('portfolio:dashboard', '/portfolio/', ALL_OK),
+    Case('portfolio:drill_down', '/portfolio/breakdown/stage/pipeline/', ALL_OK),
+    Case('portfolio:project_list', '/portfolio/projects/?q=rail', ALL_OK),
+    Case('portfolio:project_export', '/portfolio/projects/export.csv', ALL_OK),
+    Case('portfolio:project_detail', '/portfolio/projects/{project}/', ALL_OK),
+    Case('portfolio:project_create', '/portfolio/projects/new/', SECRETARIAT_PAGE),
+    Case('portfolio:project_edit', '/portfolio/projects/{project}/edit/', SECRETARIAT_PAGE),
+    Case('portfolio:project_status', '/portfolio/projects/{project}/status/', SECRETARIAT_PAGE),
+    Case('portfolio:transaction_create', '/portfolio/projects/{project}/transactions/new/', SECRETARIAT_PAGE),
     Case('portfolio:organization_list', '/portfolio/organizations/', ALL_OK),
     Case('portfolio:organization_detail', '/portfolio/organizations/{org}/', ALL_OK),
     Case('portfolio:organization_create', '/portfolio/organizations/new/', SECRETARIAT_PAGE),
@@ -85,6 +95,16 @@ API = [
     Case('organization-detail', '/api/organizations/{org}/', ALL_OK),
     Case('organization-detail', '/api/organizations/{org}/', (401, 403, 200), 'patch', {'status': 'closed'}),
     Case('organization-detail', '/api/organizations/{org}/', (401, 403, 204), 'delete'),
+    Case('portfolio-summary', '/api/portfolio/summary/', ALL_OK),
+    Case('portfolio-breakdown', '/api/portfolio/breakdown/sector/', ALL_OK),
+    Case('portfolio-drill-down', '/api/portfolio/breakdown/stage/pipeline/', ALL_OK),
+    Case('project-export', '/api/projects/export.csv', ALL_OK),
+    Case('project-list', '/api/projects/', ALL_OK),
+    Case('project-list', '/api/projects/', (401, 403, 201), 'post', PROJECT),
+    Case('project-detail', '/api/projects/{project}/', ALL_OK),
+    Case('project-detail', '/api/projects/{project}/', (401, 403, 200), 'patch', {'title_ru': 'Дорога'}),
+    Case('project-detail', '/api/projects/{project}/', (401, 403, 204), 'delete'),
+    Case('project-status', '/api/projects/{project}/status/', (401, 403, 200), 'post', {'status': 'negotiation'}),
     Case('change-list', '/api/changes/', SECRETARIAT_API),
     Case('change-detail', '/api/changes/{change}/', SECRETARIAT_API),
 ]
@@ -95,7 +115,9 @@ def objects(china):
     from core.models import CodelistItem, ExchangeRate
 
     organization = create_organization(name_en='Export-Import Bank of China', kind='bank', country=china)
+    project = create_project(identifier='P-1', title_en='Railway')
     return {
+        'project': project.pk,
         'org': organization.pk,
         'change': ObjectChange.objects.for_record(organization).get().pk,
         'item': CodelistItem.objects.get(codelist__name='ActivityStatus', code='2').pk,

@@ -1,23 +1,24 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from core.reference import DATASET_KEYS, DATASETS, ReferenceDataError, load_dataset
+from core.reference import ReferenceDataError, all_datasets, load_dataset
 
 
 class Command(BaseCommand):
     help = 'Load the reference data shipped in data/ (idempotent: loading twice changes nothing).'
 
     def add_arguments(self, parser):
+        keys = [spec.key for spec in all_datasets()]
         parser.add_argument(
             '--only',
             nargs='+',
-            choices=DATASET_KEYS,
+            choices=keys,
             metavar='KEY',
-            help=f'load only these: {", ".join(DATASET_KEYS)}',
+            help=f'load only these: {", ".join(keys)}',
         )
 
     def handle(self, *args, only=None, **options):
-        specs = [spec for spec in DATASETS if not only or spec.key in only]
+        specs = [spec for spec in all_datasets() if not only or spec.key in only]
         progress = tqdm(specs, desc='reference data', unit='dataset', disable=None)
         for spec in progress:
             progress.set_postfix_str(spec.key)

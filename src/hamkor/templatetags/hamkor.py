@@ -1,0 +1,40 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def usd(value) -> str:
+    """An amount in US dollars, to the cent, with the locale's digit grouping."""
+    if value is None or value == '':
+        return '—'
+    return '$' + number_format(Decimal(value).quantize(Decimal('0.01')), decimal_pos=2, force_grouping=True)
+
+
+@register.filter
+def usd_short(value) -> str:
+    """A large amount in words of scale: $60 billion, $1.33 billion, $450 million."""
+    if value is None:
+        return '—'
+    amount = Decimal(value)
+    for size, label in ((Decimal('1e9'), _('billion')), (Decimal('1e6'), _('million'))):
+        if abs(amount) >= size:
+            scaled = (amount / size).quantize(Decimal('0.01')).normalize()
+            return f'${number_format(scaled)} {label}'
+    return usd(amount)
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None:
+        return '—'
+    return number_format(Decimal(value) * 100, decimal_pos=1) + ' %'
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None

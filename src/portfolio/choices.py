@@ -1,0 +1,126 @@
+"""Statuses, stages, roles and visibility of the portfolio, and the lifecycle table."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectStatus(models.TextChoices):
+    PROPOSAL = 'proposal', _('Proposal')
+    NEGOTIATION = 'negotiation', _('Negotiation')
+    AGREEMENT_SIGNED = 'agreement_signed', _('Agreement signed')
+    FINANCING_CLOSED = 'financing_closed', _('Financing closed')
+    IMPLEMENTATION = 'implementation', _('Implementation')
+    COMPLETED = 'completed', _('Completed / operational')
+    SUSPENDED = 'suspended', _('Suspended')
+    CANCELLED = 'cancelled', _('Cancelled')
+
+
+# The normal path; a move to the next step needs no reason, any other move does.
+LIFECYCLE = (
+    ProjectStatus.PROPOSAL,
+    ProjectStatus.NEGOTIATION,
+    ProjectStatus.AGREEMENT_SIGNED,
+    ProjectStatus.FINANCING_CLOSED,
+    ProjectStatus.IMPLEMENTATION,
+    ProjectStatus.COMPLETED,
+)
+
+
+class Stage(models.TextChoices):
+    """The stage a status is counted in by the portfolio aggregates."""
+
+    PIPELINE = 'pipeline', _('Pipeline')
+    COMMITTED = 'committed', _('Committed')
+    IMPLEMENTATION = 'implementation', _('In implementation')
+    COMPLETED = 'completed', _('Completed')
+    SUSPENDED = 'suspended', _('Suspended')
+    CANCELLED = 'cancelled', _('Cancelled')
+
+
+STAGE_OF_STATUS = {
+    ProjectStatus.PROPOSAL: Stage.PIPELINE,
+    ProjectStatus.NEGOTIATION: Stage.PIPELINE,
+    ProjectStatus.AGREEMENT_SIGNED: Stage.COMMITTED,
+    ProjectStatus.FINANCING_CLOSED: Stage.COMMITTED,
+    ProjectStatus.IMPLEMENTATION: Stage.IMPLEMENTATION,
+    ProjectStatus.COMPLETED: Stage.COMPLETED,
+    ProjectStatus.SUSPENDED: Stage.SUSPENDED,
+    ProjectStatus.CANCELLED: Stage.CANCELLED,
+}
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = 'public', _('Public')
+    PARTNERS = 'partners', _('Partners (signed-in users of both sides)')
+    UZBEKISTAN = 'side_uz', _('Uzbek side only')
+    CHINA = 'side_cn', _('Chinese side only')
+    RESTRICTED = 'restricted', _('Restricted (secretariat)')
+
+
+class ParticipantRole(models.TextChoices):
+    """IATI OrganisationRole codes."""
+
+    FUNDING = '1', _('Funding')
+    ACCOUNTABLE = '2', _('Accountable')
+    EXTENDING = '3', _('Extending')
+    IMPLEMENTING = '4', _('Implementing')
+
+
+class TransactionType(models.TextChoices):
+    """IATI TransactionType codes."""
+
+    INCOMING_FUNDS = '1', _('Incoming funds')
+    OUTGOING_COMMITMENT = '2', _('Outgoing commitment')
+    DISBURSEMENT = '3', _('Disbursement')
+    EXPENDITURE = '4', _('Expenditure')
+    INTEREST_PAYMENT = '5', _('Interest payment')
+    LOAN_REPAYMENT = '6', _('Loan repayment')
+    REIMBURSEMENT = '7', _('Reimbursement')
+    PURCHASE_OF_EQUITY = '8', _('Purchase of equity')
+    SALE_OF_EQUITY = '9', _('Sale of equity')
+    CREDIT_GUARANTEE = '10', _('Credit guarantee')
+    INCOMING_COMMITMENT = '11', _('Incoming commitment')
+    OUTGOING_PLEDGE = '12', _('Outgoing pledge')
+    INCOMING_PLEDGE = '13', _('Incoming pledge')
+
+
+COMMITMENT_TYPES = (TransactionType.OUTGOING_COMMITMENT, TransactionType.INCOMING_COMMITMENT)
+PLEDGE_TYPES = (TransactionType.OUTGOING_PLEDGE, TransactionType.INCOMING_PLEDGE)
+
+
+class FinanceType(models.TextChoices):
+    """Broad IATI finance types used by the cooperation (the full list is the FinanceType codelist)."""
+
+    GRANT = '110', _('Grant')
+    LOAN = '421', _('Loan')
+    EQUITY = '510', _('Equity')
+    EXPORT_CREDIT = '432', _('Export credit')
+    GUARANTEE = '1100', _('Guarantee')
+
+
+class ValueBasis(models.TextChoices):
+    """Which transactions a project's value in the aggregates comes from."""
+
+    COMMITMENTS = 'commitments', _('Commitments')
+    PLEDGES = 'pledges', _('Pledges')
+    NONE = 'none', _('No amount recorded')
+
+
+class Region(models.TextChoices):
+    """Regions of Uzbekistan (ISO 3166-2:UZ)."""
+
+    ANDIJAN = 'UZ-AN', _('Andijan')
+    BUKHARA = 'UZ-BU', _('Bukhara')
+    FERGANA = 'UZ-FA', _('Fergana')
+    JIZZAKH = 'UZ-JI', _('Jizzakh')
+    KARAKALPAKSTAN = 'UZ-QR', _('Karakalpakstan')
+    KASHKADARYA = 'UZ-QA', _('Kashkadarya')
+    KHOREZM = 'UZ-XO', _('Khorezm')
+    NAMANGAN = 'UZ-NG', _('Namangan')
+    NAVOIY = 'UZ-NW', _('Navoiy')
+    SAMARKAND = 'UZ-SA', _('Samarkand')
+    SIRDARYO = 'UZ-SI', _('Sirdaryo')
+    SURKHANDARYA = 'UZ-SU', _('Surkhandarya')
+    TASHKENT_REGION = 'UZ-TO', _('Tashkent region')
+    TASHKENT_CITY = 'UZ-TK', _('Tashkent city')
+    NATIONWIDE = 'UZ', _('Nationwide / several regions')

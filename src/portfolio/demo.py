@@ -1,0 +1,240 @@
+"""The demo scenario of the portfolio, built from the press report.
+
+From the report (cited, not illustrative): the report as a source document; its figures as
+announced claims; the sectors of the proposal package as proposal-stage projects without
+amounts; the Uzbekistan–Kyrgyzstan–China railway as the flagship project; the proposed joint
+centers as organizations with status "proposed"; Chinese financial institutions as
+organizations. Everything else — projects with amounts, so that the dashboard has money to
+aggregate — is marked illustrative and says so wherever it appears.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from core.models import Country, Currency
+from hamkor.context import change_context
+from portfolio import services
+from portfolio.choices import FinanceType, ProjectStatus, Region, TransactionType
+from portfolio.models import CooperationSector, Organization, Project
+from sources.models import Citation, Claim, Confidence, Source
+
+REPORT_KEY = 'trend-2-september'
+PARAGRAPH = {
+    'portfolio': 'paragraph 1: "The portfolio of joint projects between Uzbekistan and China now exceeds $60 billion"',
+    'trade': 'paragraph 3: "the bilateral trade volume between the two nations escalated to $14 billion"',
+    'target': 'paragraph 3: "the opportunity to amplify this metric to $20 billion"',
+    'centers': 'paragraph 4: "a collaborative Center for Quantum Metrology and a Regional Center for Industrial '
+    'Standardization in Uzbekistan has been proposed"',
+    'proposals': 'paragraph 5: "a package of new project proposals was formed covering …"',
+    'ai': 'paragraph 5: "It was also proposed to create an Uzbek-Chinese center for artificial intelligence"',
+    'banks': 'paragraph 6: "deepening of practical cooperation with leading Chinese banking and financial institutions"',
+    'railway': 'paragraph 7: "Practical work is underway on the construction of the strategic '
+    'Uzbekistan-Kyrgyzstan-China railway"',
+}
+
+PROPOSALS = [  # (sector, English, Russian, Chinese, Uzbek)
+    ('green_energy', 'Green energy projects', 'Проекты в сфере зелёной энергетики', '绿色能源项目', 'Yashil energetika loyihalari'),
+    ('geology', 'Geology projects', 'Проекты в сфере геологии', '地质项目', 'Geologiya loyihalari'),
+    ('chemistry', 'Chemical industry projects', 'Проекты в химической промышленности', '化学工业项目', 'Kimyo sanoati loyihalari'),
+    ('rare_earths', 'Deep processing of rare earth metals', 'Глубокая переработка редкоземельных металлов',
+     '稀土金属深加工', 'Noyob yer metallarini chuqur qayta ishlash'),
+    ('coal_chemistry', 'Coal chemistry projects', 'Проекты в углехимии', '煤化工项目', 'Koʻmir kimyosi loyihalari'),
+    ('transport', 'Modernization and digitalization of transport infrastructure',
+     'Модернизация и цифровизация транспортной инфраструктуры', '交通基础设施现代化和数字化',
+     'Transport infratuzilmasini modernizatsiya qilish va raqamlashtirish'),
+    ('agriculture_water', 'Agriculture and water management projects', 'Проекты в сельском и водном хозяйстве',
+     '农业和水资源管理项目', 'Qishloq va suv xoʻjaligi loyihalari'),
+    ('seed_production', 'Seed production projects', 'Проекты в семеноводстве', '种子生产项目', 'Urugʻchilik loyihalari'),
+    ('agrivoltaics', 'Agrivoltaics projects', 'Проекты агровольтаики', '农光互补项目', 'Agrovoltaika loyihalari'),
+]  # fmt: skip
+
+BANKS = [  # (English, Russian, Chinese, Uzbek, aliases)
+    ('China Development Bank', 'Китайский банк развития', '国家开发银行', 'Xitoy taraqqiyot banki', ['CDB']),
+    ('Export-Import Bank of China', 'Экспортно-импортный банк Китая', '中国进出口银行', 'Xitoy eksport-import banki',
+     ['China Exim Bank', 'CHEXIM']),
+    ('Bank of China', 'Банк Китая', '中国银行', 'Xitoy banki', ['BOC']),
+    ('Industrial and Commercial Bank of China', 'Промышленный и коммерческий банк Китая', '中国工商银行',
+     'Xitoy sanoat va tijorat banki', ['ICBC']),
+    ('Silk Road Fund', 'Фонд Шёлкового пути', '丝路基金', 'Ipak yoʻli jamgʻarmasi', []),
+]  # fmt: skip
+
+CENTERS = [  # (English, Russian, Chinese, Uzbek, locator)
+    ('Center for Quantum Metrology', 'Центр квантовой метрологии', '量子计量中心', 'Kvant metrologiyasi markazi', 'centers'),
+    ('Regional Center for Industrial Standardization', 'Региональный центр промышленной стандартизации',
+     '区域工业标准化中心', 'Sanoat standartlashtirish mintaqaviy markazi', 'centers'),
+    ('Uzbek-Chinese Center for Artificial Intelligence', 'Узбекско-китайский центр искусственного интеллекта',
+     '乌中人工智能中心', 'Oʻzbek-xitoy sunʼiy intellekt markazi', 'ai'),
+]  # fmt: skip
+
+# Illustrative projects: (identifier, title, status, sector split, region, umbrella parent, transactions)
+# Transactions: (type, value, currency, value date, finance type, financier, superseded)
+ILLUSTRATIVE = [
+    ('ILL-GE-FRAMEWORK', 'Green energy framework agreement', ProjectStatus.AGREEMENT_SIGNED,
+     [('green_energy', 100)], Region.NATIONWIDE, True, None,
+     [(TransactionType.INCOMING_COMMITMENT, '5000000000', 'USD', '2023-10-18', FinanceType.LOAN, 'China Development Bank', False)]),
+    ('ILL-GE-SOLAR-SAM', 'Solar power plant with storage, Samarkand', ProjectStatus.IMPLEMENTATION,
+     [('green_energy', 80), ('agrivoltaics', 20)], Region.SAMARKAND, False, 'ILL-GE-FRAMEWORK',
+     [(TransactionType.INCOMING_COMMITMENT, '2800000000', 'CNY', '2023-05-10', FinanceType.LOAN, 'China Development Bank', False),
+      (TransactionType.DISBURSEMENT, '900000000', 'CNY', '2024-04-02', FinanceType.LOAN, 'China Development Bank', False)]),
+    ('ILL-MIN-COPPER', 'Copper concentrate processing line, Navoiy', ProjectStatus.AGREEMENT_SIGNED,
+     [('mining', 60), ('geology', 40)], Region.NAVOIY, False, None,
+     [(TransactionType.INCOMING_COMMITMENT, '450000000', 'USD', '2024-03-01', FinanceType.LOAN, 'Export-Import Bank of China', False)]),
+    ('ILL-CC-GASIFICATION', 'Coal gasification and chemicals feasibility, Surkhandarya', ProjectStatus.NEGOTIATION,
+     [('coal_chemistry', 100)], Region.SURKHANDARYA, False, None,
+     [(TransactionType.INCOMING_PLEDGE, '300000000', 'USD', '2024-09-12', FinanceType.LOAN, 'Bank of China', True),
+      (TransactionType.INCOMING_PLEDGE, '350000000', 'USD', '2025-02-20', FinanceType.LOAN, 'Bank of China', False)]),
+    ('ILL-AGR-DRIP', 'Drip irrigation and water management, Fergana valley', ProjectStatus.COMPLETED,
+     [('agriculture_water', 100)], Region.FERGANA, False, None,
+     [(TransactionType.INCOMING_COMMITMENT, '120000000', 'CNY', '2019-06-03', FinanceType.GRANT, None, False)]),
+    ('ILL-TR-SIGNALLING', 'Digital rail signalling, Tashkent junction', ProjectStatus.FINANCING_CLOSED,
+     [('transport', 100)], Region.TASHKENT_CITY, False, None,
+     [(TransactionType.INCOMING_COMMITMENT, '1200000000000', 'UZS', '2022-11-15', FinanceType.LOAN, 'Industrial and Commercial Bank of China', False),
+      (TransactionType.INCOMING_COMMITMENT, '40000000', 'UZS', '2005-03-01', FinanceType.GRANT, None, False)]),
+    ('ILL-CHEM-SODA', 'Soda ash plant, Karakalpakstan (cancelled)', ProjectStatus.CANCELLED,
+     [('chemistry', 100)], Region.KARAKALPAKSTAN, False, None,
+     [(TransactionType.INCOMING_COMMITMENT, '200000000', 'USD', '2021-07-07', FinanceType.LOAN, 'Export-Import Bank of China', False)]),
+]  # fmt: skip
+
+
+@dataclass
+class DemoReport:
+    created: int = 0
+    existing: int = 0
+    illustrative: int = 0
+
+
+def cite(record, source: Source, locator_key: str, confidence: str = Confidence.MEDIUM) -> None:
+    Citation.objects.get_or_create(
+        source=source,
+        content_type=ContentType.objects.get_for_model(type(record)),
+        object_id=str(record.pk),
+        locator=PARAGRAPH[locator_key],
+        defaults={'confidence': confidence},
+    )
+
+
+@transaction.atomic
+def load_demo_portfolio() -> DemoReport:
+    with change_context(channel='import', request_id='demo-portfolio'):
+        return _load()
+
+
+def _load() -> DemoReport:
+    report = DemoReport()
+    text = (settings.REFERENCE_DATA_DIR / 'demo/press_report_2_september.txt').read_text(encoding='utf-8')
+    source, created = Source.objects.get_or_create(
+        key=REPORT_KEY,
+        defaults={
+            'title': 'Portfolio of joint Uzbekistan–China projects exceeds $60 billion (meeting of Shavkat Mirziyoyev and Li Qiang)',
+            'kind': Source.Kind.PRESS_REPORT,
+            'publisher': "Trend News Agency, citing the press service of the President of Uzbekistan",
+            'date_text': 'Tashkent, September 2 (the year is not stated in the report)',
+            'text': text,
+        },
+    )  # fmt: skip
+    report.created += created
+    report.existing += not created
+    for metric, comparator, value, period, key in (
+        (Claim.Metric.PORTFOLIO_VALUE, Claim.Comparator.MORE_THAN, '60000000000', 'as of the report', 'portfolio'),
+        (Claim.Metric.TRADE_TURNOVER, Claim.Comparator.ABOUT, '14000000000', 'the preceding fiscal year', 'trade'),
+        (Claim.Metric.TRADE_TARGET, Claim.Comparator.TARGET, '20000000000', 'no year stated', 'target'),
+    ):
+        _, created = Claim.objects.get_or_create(
+            source=source,
+            metric=metric,
+            defaults={
+                'comparator': comparator,
+                'value_usd': Decimal(value),
+                'period': period,
+                'quote': PARAGRAPH[key],
+                'confidence': Confidence.MEDIUM,
+            },
+        )
+        report.created += created
+        report.existing += not created
+
+    china, uzbekistan = Country.objects.get(iso3='CHN'), Country.objects.get(iso3='UZB')
+    organizations = {}
+    for name_en, name_ru, name_zh, name_uz, aliases in BANKS:
+        organizations[name_en] = _organization(report, source, 'banks', name_en=name_en, name_ru=name_ru,
+                                               name_zh=name_zh, name_uz=name_uz, kind='bank', country=china,
+                                               aliases=aliases, confidence=Confidence.LOW)  # fmt: skip
+    for name_en, name_ru, name_zh, name_uz, key in CENTERS:
+        _organization(report, source, key, name_en=name_en, name_ru=name_ru, name_zh=name_zh, name_uz=name_uz,
+                      kind='joint_center', status='proposed', country=uzbekistan, aliases=[])  # fmt: skip
+
+    sectors = {sector.code: sector for sector in CooperationSector.objects.all()}
+    for index, (code, title_en, title_ru, title_zh, title_uz) in enumerate(PROPOSALS, start=1):
+        _project(report, source, 'proposals', identifier=f'UZ-CN-PROPOSAL-{index:02d}', title_en=title_en,
+                 title_ru=title_ru, title_zh=title_zh, title_uz=title_uz, sectors=[(sectors[code], Decimal(100))])  # fmt: skip
+    _project(report, source, 'ai', identifier='UZ-CN-PROPOSAL-AI', title_en='Uzbek-Chinese center for artificial intelligence',
+             title_ru='Узбекско-китайский центр искусственного интеллекта', title_zh='乌中人工智能中心',
+             title_uz='Oʻzbek-xitoy sunʼiy intellekt markazi', sectors=[(sectors['artificial_intelligence'], Decimal(100))])  # fmt: skip
+    _project(report, source, 'railway', identifier='UZ-KG-CN-RAILWAY', title_en='Uzbekistan–Kyrgyzstan–China railway',
+             title_ru='Железная дорога Узбекистан — Кыргызстан — Китай', title_zh='中吉乌铁路',
+             title_uz='Oʻzbekiston–Qirgʻiziston–Xitoy temir yoʻli', status=ProjectStatus.IMPLEMENTATION,
+             region=Region.NATIONWIDE, sectors=[(sectors['transport'], Decimal(100))],
+             description_en='Strategic railway under construction with the involvement of Uzbek contracting '
+                            'organizations; agreements on its financing are not recorded here.')  # fmt: skip
+
+    for identifier, title, status, split, region, umbrella, parent, transactions in ILLUSTRATIVE:
+        if Project.objects.filter(identifier=identifier).exists():
+            report.existing += 1
+            continue
+        project = services.create_project(
+            identifier=identifier,
+            title_en=title,
+            region=region,
+            is_umbrella=umbrella,
+            is_illustrative=True,
+            parent=Project.objects.get(identifier=parent) if parent else None,
+            sectors=[(sectors[code], Decimal(share)) for code, share in split],
+        )
+        previous = None
+        for kind, value, currency, value_date, finance, financier, superseded in transactions:
+            tx = services.add_transaction(
+                project=project,
+                type=kind,
+                value=Decimal(value),
+                currency=Currency.objects.get(code=currency),
+                value_date=datetime.date.fromisoformat(value_date),
+                finance_type=finance,
+                provider=organizations.get(financier),
+                supersedes=previous if previous is not None and not superseded else None,
+            )
+            previous = tx if superseded else None
+        if status != ProjectStatus.PROPOSAL:
+            services.change_status(project=project, status=status, reason='Illustrative record entered at this stage.')
+        report.created += 1
+        report.illustrative += 1
+    report.illustrative = Project.objects.filter(is_illustrative=True).count()
+    return report
+
+
+def _organization(report, source, locator_key, *, aliases, confidence=Confidence.MEDIUM, **values) -> Organization:
+    existing = Organization.objects.filter(name_en=values['name_en']).first()
+    if existing:
+        report.existing += 1
+        return existing
+    organization = services.create_organization(aliases=aliases, **values)
+    cite(organization, source, locator_key, confidence)
+    report.created += 1
+    return organization
+
+
+def _project(report, source, locator_key, *, identifier, status=ProjectStatus.PROPOSAL, **values) -> Project:
+    existing = Project.objects.filter(identifier=identifier).first()
+    if existing:
+        report.existing += 1
+        return existing
+    project = services.create_project(identifier=identifier, **values)
+    if status != ProjectStatus.PROPOSAL:
+        services.change_status(project=project, status=status, reason=f'As reported: {PARAGRAPH[locator_key]}')
+    cite(project, source, locator_key)
+    report.created += 1
+    return project

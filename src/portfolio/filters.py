@@ -1,0 +1,53 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.choices import ProjectStatus, Region, Stage, Visibility
+from portfolio.models import CooperationSector, Organization, Project, Transaction
+
+SORTS = {
+    'identifier': ('identifier',),
+    'title': ('title_en', 'identifier'),
+    '-value': ('-value_usd', 'identifier'),
+    'value': ('value_usd', 'identifier'),
+    'status': ('status', 'identifier'),
+}
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """One filter set for the project list page, the API and the exports."""
+
+    q = django_filters.CharFilter(method='search', label=_('Search'))
+    status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices, label=_('Status'))
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_('Stage'))
+    sector = django_filters.ModelChoiceFilter(
+        queryset=CooperationSector.objects.all(), to_field_name='code', method='filter_sector', label=_('Sector')
+    )
+    region = django_filters.ChoiceFilter(choices=Region.choices, label=_('Region'))
+    financier = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.filter(kind='bank'), method='filter_financier', label=_('Financier')
+    )
+    visibility = django_filters.ChoiceFilter(choices=Visibility.choices, label=_('Visibility'))
+    year = django_filters.NumberFilter(field_name='value_year', label=_('Year'))
+    min_value = django_filters.NumberFilter(field_name='value_usd', lookup_expr='gte', label=_('Value from (USD)'))
+    max_value = django_filters.NumberFilter(field_name='value_usd', lookup_expr='lte', label=_('Value up to (USD)'))
+    illustrative = django_filters.BooleanFilter(field_name='is_illustrative', label=_('Illustrative'))
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, key) for key in SORTS], method='sort_by', empty_label=None, label=_('Sort')
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_sector(self, queryset, name, value: str):  # the hint documents the code in the API schema
+        return queryset.filter(sectors__sector=value)
+
+    def filter_financier(self, queryset, name, value: int):  # the hint documents the id in the API schema
+        return queryset.filter(Exists(Transaction.objects.filter(project=OuterRef('pk'), provider=value)))
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value])

@@ -1,0 +1,49 @@
+from django.db import models
+
+from hamkor.models import translated_search
+
+PARTNER_PERMISSION = 'portfolio.view_partner_project'
+RESTRICTED_PERMISSION = 'portfolio.view_restricted_project'
+
+
+def visible_levels(user) -> list[str]:
+    """The visibility levels of projects a user may see (docs/portfolio-aggregation.md, "Who sees what").
+
+    Anonymous visitors and users without a cooperation role see public projects; partners (the
+    secretariat and the analysts) also see partner projects and those of their own side (the
+    joint side counts as both); the secretariat sees restricted ones.
+    """
+    from accounts.models import Side
+    from portfolio.choices import Visibility
+
+    if user is None or not user.is_authenticated:
+        return [Visibility.PUBLIC]
+    if user.is_superuser:
+        return list(Visibility.values)
+    levels = [Visibility.PUBLIC]
+    if user.has_perm(PARTNER_PERMISSION):
+        levels.append(Visibility.PARTNERS)
+        if user.side in (Side.UZBEKISTAN, Side.JOINT):
+            levels.append(Visibility.UZBEKISTAN)
+        if user.side in (Side.CHINA, Side.JOINT):
+            levels.append(Visibility.CHINA)
+    if user.has_perm(RESTRICTED_PERMISSION):
+        levels.append(Visibility.RESTRICTED)
+    return levels
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the projects `user` may see. Every list, count, total, chart and export starts here."""
+        levels = visible_levels(user)
+        if len(levels) == 5:
+            return self
+        return self.filter(visibility__in=levels)
+
+    def search(self, text: str):
+        """Projects whose identifier matches or whose title (any language) contains every word."""
+        return translated_search(self, text, field='title', extra=lambda word: models.Q(identifier__icontains=word))
+
+    def counted(self):
+        """Projects that count in the portfolio aggregates (not cancelled, not an umbrella whose parts are recorded)."""
+        return self.filter(in_aggregates=True)

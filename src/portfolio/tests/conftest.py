@@ -1,0 +1,48 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from core.models import Currency
+from portfolio import services
+from portfolio.models import CooperationSector
+
+
+@pytest.fixture
+def sectors(db):
+    return {sector.code: sector for sector in CooperationSector.objects.all()}
+
+
+@pytest.fixture
+def bank(china):
+    return services.create_organization(
+        name_en='China Development Bank', name_zh='国家开发银行', kind='bank', country=china
+    )
+
+
+@pytest.fixture
+def make_project(sectors):
+    """make_project('P-1', status=…, split={'mining': 60, 'geology': 40}, money=[(type, value, currency, date), …])."""
+
+    def make(identifier, *, status='proposal', split=None, money=(), provider=None, **values):
+        project = services.create_project(
+            identifier=identifier,
+            title_en=values.pop('title_en', f'Project {identifier}'),
+            sectors=[(sectors[code], Decimal(share)) for code, share in (split or {}).items()],
+            **values,
+        )
+        for kind, value, currency, value_date in money:
+            services.add_transaction(
+                project=project,
+                type=kind,
+                value=Decimal(value),
+                currency=Currency.objects.get(code=currency),
+                value_date=datetime.date.fromisoformat(value_date),
+                provider=provider,
+            )
+        if status != 'proposal':
+            services.change_status(project=project, status=status, reason='test setup')
+        project.refresh_from_db()
+        return project
+
+    return make

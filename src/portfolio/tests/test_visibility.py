@@ -1,0 +1,129 @@
+"""Restricted and one-side projects never reach users who may not see them: not in lists,
+counts, totals, breakdowns, drill-downs, charts, exports, search, or the API."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.django_db
+
+COMMITMENT = '11'
+# visibility level -> (identifier, USD amount)
+PROJECTS = {
+    'public': ('VIS-PUBLIC', '1000000'),
+    'partners': ('VIS-PARTNERS', '20000000'),
+    'side_uz': ('VIS-UZ', '300000000'),
+    'side_cn': ('VIS-CN', '4000000000'),
+    'restricted': ('VIS-RESTRICTED', '50000000000'),
+}
+# role -> (side, levels it may see)
+READERS = {
+    'anonymous': (None, ['public']),
+    'applicant': ('JOINT', ['public']),
+    'uz-analyst': ('UZ', ['public', 'partners', 'side_uz']),
+    'cn-analyst': ('CN', ['public', 'partners', 'side_cn']),
+    'secretariat': ('JOINT', ['public', 'partners', 'side_uz', 'side_cn', 'restricted']),
+}
+
+
+@pytest.fixture
+def projects(make_project):
+    return {
+        level: make_project(identifier, visibility=level, title_en=f'Secret plan {level}', split={'mining': 100},
+                            money=[(COMMITMENT, amount, 'USD', '2024-01-01')], status='agreement_signed')
+        for level, (identifier, amount) in PROJECTS.items()
+    }  # fmt: skip
+
+
+def expected(role):
+    levels = READERS[role][1]
+    return sorted(PROJECTS[level][0] for level in levels), sum(Decimal(PROJECTS[level][1]) for level in levels)
+
+
+@pytest.fixture(params=list(READERS))
+def reader(request, client_as, api_as):
+    role = request.param
+    side = READERS[role][0]
+    extra = {'side': side} if side else {}
+    return role, client_as(role, **extra), api_as(role, **extra)
+
+
+def test_list_page_count_and_search(reader, projects):
+    role, client, _ = reader
+    identifiers, _ = expected(role)
+
+    page = client.get('/portfolio/projects/', {'q': 'secret plan', 'page_size': 100}).context['page']
+
+    assert sorted(project.identifier for project in page) == identifiers
+    assert page.paginator.count == len(identifiers)
+
+
+def test_detail_page_of_an_invisible_project_is_not_found(reader, projects):
+    role, client, _ = reader
+    for level, project in projects.items():
+        status = client.get(project.get_absolute_url()).status_code
+        assert status == (200 if level in READERS[role][1] else 404), (role, level)
+
+
+def test_dashboard_totals_breakdowns_and_charts(reader, projects):
+    role, client, _ = reader
+    identifiers, total = expected(role)
+
+    response = client.get('/portfolio/')
+
+    assert response.context['summary'].total_usd == total
+    assert response.context['summary'].projects_visible == len(identifiers)
+    for groups in response.context['breakdowns'].values():
+        assert sum(group.value_usd for group in groups) == total
+    page = response.content.decode()
+    for level, (identifier, amount) in PROJECTS.items():
+        if level not in READERS[role][1]:
+            assert identifier not in page
+
+
+def test_drill_down_page(reader, projects):
+    role, client, _ = reader
+    identifiers, total = expected(role)
+
+    response = client.get('/portfolio/breakdown/sector/mining/')
+
+    assert sorted(item.project.identifier for item in response.context['page']) == identifiers
+    assert response.context['group'].value_usd == total
+
+
+def test_api_list_detail_summary_breakdown_and_drill_down(reader, projects):
+    role, _, api = reader
+    identifiers, total = expected(role)
+
+    listed = api.get('/api/projects/', {'page_size': 100}).json()
+    assert sorted(item['identifier'] for item in listed['results']) == identifiers
+    assert listed['count'] == len(identifiers)
+    for level, project in projects.items():
+        assert api.get(f'/api/projects/{project.pk}/').status_code == (200 if level in READERS[role][1] else 404)
+    assert Decimal(api.get('/api/portfolio/summary/').json()['total_usd']) == total
+    assert sum(Decimal(group['value_usd']) for group in api.get('/api/portfolio/breakdown/region/').json()) == total
+    drilled = api.get('/api/portfolio/breakdown/stage/committed/').json()
+    assert sorted(item['identifier'] for item in drilled) == identifiers
+
+
+def test_csv_and_xlsx_exports(reader, projects):
+    role, client, api = reader
+    identifiers, _ = expected(role)
+
+    for response in (client.get('/portfolio/projects/export.csv'), api.get('/api/projects/export.csv')):
+        rows = list(csv.DictReader(io.StringIO(b''.join(response.streaming_content).decode('utf-8-sig'))))
+        assert sorted(row['identifier'] for row in rows) == identifiers
+    workbook = load_workbook(io.BytesIO(b''.join(client.get('/portfolio/projects/export.xlsx').streaming_content)))
+    assert sorted(row[0] for row in workbook['projects'].iter_rows(min_row=2, values_only=True)) == identifiers
+
+
+def test_an_editor_of_one_side_cannot_reach_the_other_sides_projects(client_as, api_as, projects):
+    client = client_as('secretariat', side='UZ')
+    api = api_as('secretariat', side='UZ')
+
+    assert client.get(f'/portfolio/projects/{projects["side_cn"].pk}/edit/').status_code == 404
+    assert client.get(f'/portfolio/projects/{projects["side_uz"].pk}/edit/').status_code == 200
+    assert api.patch(f'/api/projects/{projects["side_cn"].pk}/', {'title_ru': 'x'}, format='json').status_code == 404

@@ -1,0 +1,105 @@
+"""Where figures and records come from: source documents, the figures they announce (claims),
+and citations linking any record to the passage of a source that supports it."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hamkor.models import ChangeLoggedModel
+
+
+class Confidence(models.TextChoices):
+    HIGH = 'high', _('High: official document')
+    MEDIUM = 'medium', _('Medium: official statement reported by the press')
+    LOW = 'low', _('Low: unconfirmed report')
+
+
+class Source(ChangeLoggedModel):
+    """A document that records or announces something: a press report, an agreement, a dataset."""
+
+    class Kind(models.TextChoices):
+        PRESS_REPORT = 'press', _('Press report')
+        OFFICIAL = 'official', _('Official document')
+        AGREEMENT = 'agreement', _('Agreement')
+        DATASET = 'dataset', _('Dataset')
+
+    key = models.SlugField(_('key'), max_length=80, unique=True)
+    title = models.CharField(_('title'), max_length=300)
+    kind = models.CharField(_('kind'), max_length=10, choices=Kind.choices)
+    publisher = models.CharField(_('publisher'), max_length=200)
+    published_on = models.DateField(_('published on'), null=True, blank=True)
+    date_text = models.CharField(
+        _('date as given'), max_length=100, blank=True, help_text=_('The date as the document states it.')
+    )
+    text = models.TextField(_('text'), blank=True)
+
+    class Meta:
+        ordering = ['title']
+        verbose_name = _('source')
+        verbose_name_plural = _('sources')
+
+    def __str__(self):
+        return self.title
+
+
+class Claim(ChangeLoggedModel):
+    """A figure announced by a source (for example "the portfolio exceeds $60 billion").
+
+    Claims are shown beside figures computed from records, never added to them.
+    """
+
+    class Metric(models.TextChoices):
+        PORTFOLIO_VALUE = 'portfolio_value', _('Portfolio of joint projects')
+        TRADE_TURNOVER = 'trade_turnover', _('Bilateral trade turnover')
+        TRADE_TARGET = 'trade_target', _('Bilateral trade target')
+
+    class Comparator(models.TextChoices):
+        MORE_THAN = 'gt', _('more than')
+        ABOUT = 'approx', _('about')
+        EXACTLY = 'eq', _('exactly')
+        TARGET = 'target', _('target of')
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name='claims', verbose_name=_('source'))
+    metric = models.CharField(_('metric'), max_length=30, choices=Metric.choices)
+    comparator = models.CharField(_('comparator'), max_length=10, choices=Comparator.choices)
+    value_usd = models.DecimalField(_('value (USD)'), max_digits=20, decimal_places=2)
+    period = models.CharField(_('period'), max_length=60, blank=True, help_text=_('The period or date it refers to.'))
+    quote = models.TextField(_('quote'))
+    confidence = models.CharField(_('confidence'), max_length=10, choices=Confidence.choices)
+
+    class Meta:
+        ordering = ['metric', 'source']
+        verbose_name = _('announced figure')
+        verbose_name_plural = _('announced figures')
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value_usd__gt=0), name='sources_claim_value_positive'),
+        ]
+
+    def __str__(self):
+        return f'{self.get_metric_display()} {self.get_comparator_display()} {self.value_usd}'
+
+
+class Citation(models.Model):
+    """Links a record to the passage of a source that supports it."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name='citations', verbose_name=_('source'))
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    record = GenericForeignKey('content_type', 'object_id')
+    locator = models.CharField(_('locator'), max_length=300, help_text=_('Paragraph, page or quotation.'))
+    confidence = models.CharField(_('confidence'), max_length=10, choices=Confidence.choices)
+
+    class Meta:
+        ordering = ['source', 'id']
+        verbose_name = _('citation')
+        verbose_name_plural = _('citations')
+        indexes = [models.Index(fields=['content_type', 'object_id'], name='sources_citation_record_idx')]
+        constraints = [
+            models.UniqueConstraint(
+                fields=['source', 'content_type', 'object_id', 'locator'], name='sources_citation_unique'
+            ),
+        ]
+
+    def __str__(self):
+        return f'{self.source}: {self.locator}'
