@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 
+from hamkor.numbers import plain
 from portfolio.choices import ProjectStatus, Region, Stage, ValueBasis, Visibility
 from portfolio.filters import ProjectFilter
 from portfolio.models import Project, ProjectSector
@@ -54,7 +55,7 @@ def project_row(project: Project) -> list:
         project.value_basis,
         project.value_year or '',
         project.unconverted_count,
-        '; '.join(f'{share.sector.code} {share.percentage.normalize()}%' for share in project.sectors.all()),
+        '; '.join(f'{share.sector.code} {plain(share.percentage)}%' for share in project.sectors.all()),
         project.region,
         str(REGION.get(project.region, '')),
         project.parent.identifier if project.parent else '',

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from hamkor.numbers import plain
 from portfolio.choices import ProjectStatus
 from portfolio.models import CooperationSector, Organization, Project, Transaction
 from portfolio.services import ORGANIZATION_FIELDS, PROJECT_FIELDS, TRANSACTION_FIELDS
@@ -49,7 +50,7 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial['sectors'] = '\n'.join(
-                f'{share.sector.code} {share.percentage.normalize()}' for share in self.instance.sectors.all()
+                f'{share.sector.code} {plain(share.percentage)}' for share in self.instance.sectors.all()
             )
         self.fields['parent'].queryset = Project.objects.exclude(pk=self.instance.pk)
 

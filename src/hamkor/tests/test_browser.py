@@ -75,13 +75,13 @@ def test_log_in_switch_to_chinese_and_browse_hs_codes(page, make_user):
     page.goto('/accounts/login/')
     page.fill('#id_username', user.username)
     page.fill('#id_password', PASSWORD)
-    page.click('form button[type=submit]')
-    page.wait_for_url('**/')
+    with page.expect_navigation():
+        page.click('form button[type=submit]')
     assert page.locator('.user-link').inner_text() == user.username
     shot(page, '01-dashboard-en')
 
-    page.select_option('#language-select', 'zh-hans')
-    page.wait_for_load_state('load')
+    with page.expect_navigation():
+        page.select_option('#language-select', 'zh-hans')
     navigation = page.locator('nav.mainnav').inner_text()
     for label in ('仪表板', '项目组合', '贸易', '承诺事项', '标准与认证', '报告', '参考数据', '变更日志'):
         assert label in navigation
@@ -125,3 +125,32 @@ def test_currency_converter_answers_in_place(page):
     assert '7.1614 CNY per USD' in result
     assert page.url.endswith('/reference/fx/?currency=CNY')  # the page itself did not reload
     shot(page, '06-fx-converter')
+
+
+def money(text: str):
+    """A "$1,234.56" cell as a number; a cell without an amount ("no amount") as zero."""
+    from decimal import Decimal
+
+    text = text.strip()
+    return Decimal(text[1:].replace(',', '')) if text.startswith('$') else Decimal(0)
+
+
+def test_portfolio_headline_beside_the_announced_figure_with_drill_downs_that_add_up(page):
+    call_command('load_reference', '--only', 'iati-codelists', 'cooperation-sectors', 'fx-annual', stdout=io.StringIO())
+    call_command('load_demo', stdout=io.StringIO())
+
+    page.goto('/portfolio/')
+    page.wait_for_selector('[data-chart="chart-sector"].chart-ready svg')
+    assert page.locator('#registered-total').inner_text() == '$1.33 billion'
+    assert page.locator('#announced-total').inner_text() == 'more than $60 billion'
+    assert page.locator('#coverage').inner_text() == 'Coverage 2.2 %'
+    shot(page, '07-portfolio-dashboard')
+
+    sector_table = page.locator('table.breakdown[data-dimension=sector]')
+    first_group_total = money(sector_table.locator('tbody tr').first.locator('td').nth(2).inner_text())
+    sector_table.locator('tbody tr a').first.click()
+    page.wait_for_selector('#drill-down')
+    rows = page.locator('#drill-down tbody tr td:nth-child(3)').all_inner_texts()
+    footer = money(page.locator('#drill-down tfoot th.num').inner_text())
+    assert sum(money(text) for text in rows) == footer == first_group_total
+    shot(page, '08-portfolio-drill-down')

@@ -79,7 +79,7 @@ def test_dashboard_totals_breakdowns_and_charts(reader, projects):
     for groups in response.context['breakdowns'].values():
         assert sum(group.value_usd for group in groups) == total
     page = response.content.decode()
-    for level, (identifier, amount) in PROJECTS.items():
+    for level, (identifier, _amount) in PROJECTS.items():
         if level not in READERS[role][1]:
             assert identifier not in page
 

@@ -1,0 +1,216 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from core.models import ObjectChange
+from portfolio.models import Project
+from sources.models import Claim
+
+pytestmark = pytest.mark.django_db
+
+COMMITMENT = '11'
+
+
+@pytest.fixture
+def demo(db):
+    call_command('load_demo', stdout=io.StringIO())
+
+
+def test_demo_dashboard_shows_the_announced_figure_beside_the_registered_total(client, demo):
+    response = client.get('/portfolio/')
+    summary = response.context['summary']
+    page = response.content.decode()
+
+    assert summary.total_usd == Decimal('1325510949.28')
+    assert [(claim.comparator, claim.value_usd) for claim, _ in summary.coverage] == [('gt', Decimal('60000000000.00'))]
+    assert [round(ratio, 4) for _, ratio in summary.coverage] == [Decimal('0.0221')]
+    assert (summary.projects_counted, summary.projects_with_value, summary.projects_without_amount) == (16, 5, 11)
+    assert (summary.unconverted_amounts, summary.excluded) == (1, {'cancelled': 1, 'suspended': 0, 'umbrellas': 1})
+    assert 'more than $60 billion' in page and '$1.33 billion' in page and 'Coverage 2.2 %' in page
+    assert response.context['illustrative_usd'] == summary.total_usd  # every amount of the demo is illustrative
+    assert 'comes from illustrative records' in page
+
+
+def test_demo_records_the_report_and_its_figures_as_cited_claims(demo):
+    claims = {claim.metric: (claim.comparator, claim.value_usd) for claim in Claim.objects.all()}
+
+    assert claims == {
+        'portfolio_value': ('gt', Decimal('60000000000.00')),
+        'trade_turnover': ('approx', Decimal('14000000000.00')),
+        'trade_target': ('target', Decimal('20000000000.00')),
+    }
+    railway = Project.objects.get(identifier='UZ-KG-CN-RAILWAY')
+    assert (railway.status, railway.is_illustrative, railway.value_basis) == ('implementation', False, 'none')
+    assert Project.objects.filter(identifier__startswith='UZ-CN-PROPOSAL', status='proposal').count() == 10
+    assert Project.objects.filter(is_illustrative=True, identifier__startswith='ILL-').count() == 7
+
+
+def test_loading_the_demo_twice_changes_nothing(demo):
+    counts = (Project.objects.count(), ObjectChange.objects.count())
+    out = io.StringIO()
+
+    call_command('load_demo', stdout=out)
+
+    assert (Project.objects.count(), ObjectChange.objects.count()) == counts
+    assert out.getvalue().startswith('demo portfolio: 0 records created')
+
+
+def test_drill_down_page_lists_what_makes_the_group(client, demo):
+    response = client.get('/portfolio/breakdown/financier/-/')
+
+    assert [item.project.identifier for item in response.context['page']] == ['ILL-AGR-DRIP']
+    assert response.context['group'].value_usd == Decimal('17397103.38')
+    assert client.get('/portfolio/breakdown/financier/999999/').status_code == 404
+    assert client.get('/portfolio/breakdown/colour/red/').status_code == 404
+
+
+def test_project_list_filters_and_sorts(client, demo):
+    def identifiers(**params):
+        return [project.identifier for project in client.get('/portfolio/projects/', params).context['page']]
+
+    assert identifiers(stage='committed', sort='-value') == ['ILL-GE-FRAMEWORK', 'ILL-MIN-COPPER', 'ILL-TR-SIGNALLING']
+    assert identifiers(sector='agrivoltaics') == ['ILL-GE-SOLAR-SAM', 'UZ-CN-PROPOSAL-09']
+    assert identifiers(q='railway') == ['UZ-KG-CN-RAILWAY']
+    assert identifiers(q='铁路') == ['UZ-KG-CN-RAILWAY']
+    assert identifiers(min_value='400000000') == ['ILL-GE-FRAMEWORK', 'ILL-GE-SOLAR-SAM', 'ILL-MIN-COPPER']
+
+
+@pytest.mark.parametrize('page_size', [5, 50])
+def test_list_page_and_api_run_a_fixed_number_of_queries(client, make_project, page_size, django_assert_num_queries):
+    for number in range(12):
+        make_project(
+            f'Q-{number:02d}', split={'mining': 50, 'geology': 50}, money=[(COMMITMENT, '1000', 'USD', '2024-01-01')]
+        )
+
+    with django_assert_num_queries(5):  # session-less: count, page, sectors; filter form choices (2)
+        client.get('/portfolio/projects/', {'page_size': page_size})
+    with django_assert_num_queries(3):  # count, page, sectors
+        client.get('/api/projects/', {'page_size': page_size})
+
+
+def test_csv_export_has_codes_names_and_marks_illustrative_rows(client, demo):
+    response = client.get('/portfolio/projects/export.csv', {'stage': 'committed'})
+    rows = list(csv.DictReader(io.StringIO(b''.join(response.streaming_content).decode('utf-8-sig'))))
+
+    assert [row['identifier'] for row in rows] == ['ILL-GE-FRAMEWORK', 'ILL-MIN-COPPER', 'ILL-TR-SIGNALLING']
+    copper = rows[1]
+    assert (
+        copper['data_status'],
+        copper['status'],
+        copper['status_name'],
+        copper['region'],
+        copper['region_name'],
+    ) == (
+        'illustrative',
+        'agreement_signed',
+        'Agreement signed',
+        'UZ-NW',
+        'Navoiy',
+    )
+    assert (copper['sectors'], copper['value_usd'], copper['counted_in_aggregates']) == (
+        'mining 60%; geology 40%',
+        '450000000.00',
+        'yes',
+    )
+    assert rows[0]['counted_in_aggregates'] == 'no'  # an umbrella whose part is recorded
+
+
+def test_secretariat_creates_a_project_through_the_form(client_as, sectors):
+    client = client_as('secretariat')
+
+    response = client.post(
+        '/portfolio/projects/new/',
+        {
+            'identifier': 'NEW-1',
+            'title_en': 'Seed laboratory',
+            'visibility': 'public',
+            'sectors': 'seed_production 100',
+        },
+    )
+
+    project = Project.objects.get(identifier='NEW-1')
+    assert response['Location'] == project.get_absolute_url()
+    assert [(share.sector.code, share.percentage) for share in project.sectors.all()] == [
+        ('seed_production', Decimal('100'))
+    ]
+
+
+def test_the_form_shows_service_errors_on_their_fields(client_as):
+    client = client_as('secretariat')
+
+    response = client.post(
+        '/portfolio/projects/new/',
+        {'identifier': 'NEW-2', 'title_en': 'X', 'visibility': 'public', 'sectors': 'mining 60\ngeology 30'},
+    )
+
+    assert response.context['form'].errors == {'sectors': ['Sector shares add up to 90 %, not 100 %.']}
+    assert not Project.objects.filter(identifier='NEW-2').exists()
+
+
+def test_status_change_needs_a_reason_off_the_path(client_as, make_project):
+    project = make_project('S-1')
+    client = client_as('secretariat')
+
+    refused = client.post(f'/portfolio/projects/{project.pk}/status/', {'status': 'implementation', 'reason': ''})
+    assert 'leaves the normal lifecycle: give a reason' in refused.content.decode()
+
+    client.post(f'/portfolio/projects/{project.pk}/status/', {'status': 'implementation', 'reason': 'Signed abroad.'})
+    assert Project.objects.get(pk=project.pk).status == 'implementation'
+
+
+def test_recording_an_amount_converts_it_and_updates_the_value(client_as, make_project):
+    project = make_project('T-1', status='agreement_signed')
+    client = client_as('secretariat')
+
+    client.post(
+        f'/portfolio/projects/{project.pk}/transactions/new/',
+        {'type': COMMITMENT, 'value': '1000', 'currency': 'CNY', 'value_date': '2023-06-15'},
+    )
+
+    project.refresh_from_db()
+    assert project.value_usd == Decimal('139.64')
+    change = ObjectChange.objects.filter(content_type__model='transaction').get()
+    assert (change.channel, change.action) == ('web', 'create')
+
+
+def test_api_creates_a_project_and_changes_its_status(api_as):
+    api = api_as('secretariat')
+
+    created = api.post(
+        '/api/projects/',
+        {
+            'identifier': 'API-1',
+            'title_en': 'Rare earth refinery',
+            'sectors': [{'sector': 'rare_earths', 'percentage': '100'}],
+        },
+        format='json',
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert (body['status'], body['data_status'], body['titles']['en']) == (
+        'proposal',
+        'recorded',
+        'Rare earth refinery',
+    )
+
+    refused = api.post(f'/api/projects/{body["id"]}/status/', {'status': 'completed'}, format='json')
+    assert refused.status_code == 400
+    assert refused.json()['error']['fields'] == {
+        'reason': ['Moving from Proposal to Completed / operational leaves the normal lifecycle: give a reason.']
+    }
+    moved = api.post(f'/api/projects/{body["id"]}/status/', {'status': 'negotiation'}, format='json')
+    assert moved.json()['stage'] == 'pipeline'
+
+
+def test_api_rejects_bad_sector_splits(api_as):
+    response = api_as('secretariat').post(
+        '/api/projects/',
+        {'identifier': 'API-2', 'title_en': 'X', 'sectors': [{'sector': 'mining', 'percentage': '50'}]},
+        format='json',
+    )
+
+    assert response.status_code == 400
+    assert response.json()['error']['fields'] == {'sectors': ['Sector shares add up to 50.00 %, not 100 %.']}
