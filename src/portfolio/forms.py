@@ -6,7 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from hamkor.numbers import plain
-from portfolio.choices import ProjectStatus
+from portfolio.choices import ParticipantRole, ProjectStatus
 from portfolio.models import CooperationSector, Organization, Project, Transaction
 from portfolio.services import ORGANIZATION_FIELDS, PROJECT_FIELDS, TRANSACTION_FIELDS
 
@@ -97,3 +97,18 @@ class TransactionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields['supersedes'].queryset = project.transactions.filter(superseded_by__isnull=True)
         self.fields['provider'].queryset = Organization.objects.order_by('name_en')
+
+
+class ParticipantForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_('Organization'), queryset=Organization.objects.order_by('name_en'))
+    role = forms.ChoiceField(label=_('Role'), choices=ParticipantRole.choices)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_('Milestone'), max_length=300)
+    planned_date = forms.DateField(
+        label=_('Planned date'), required=False, widget=forms.DateInput(attrs={'type': 'date'})
+    )
+    actual_date = forms.DateField(
+        label=_('Actual date'), required=False, widget=forms.DateInput(attrs={'type': 'date'})
+    )

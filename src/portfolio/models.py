@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hamkor.models import ChangeLoggedModel, localized, translated_search
+from hamkor.models import ChangeLoggedMixin, ChangeLoggedModel, localized, translated_search
 from portfolio.choices import (
     FinanceType,
     ParticipantRole,
@@ -281,7 +281,9 @@ class ProjectSector(models.Model):
         return f'{self.sector} {self.percentage}%'
 
 
-class Participant(models.Model):
+class Participant(ChangeLoggedMixin, models.Model):
+    """An organization taking part in a project in an IATI role; its side is its country's."""
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='participants')
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name='participations')
     role = models.CharField(_('role'), max_length=1, choices=ParticipantRole.choices)
@@ -291,14 +293,18 @@ class Participant(models.Model):
         verbose_name = _('participant')
         verbose_name_plural = _('participants')
         constraints = [
-            models.UniqueConstraint(fields=['project', 'organization', 'role'], name='portfolio_participant_unique'),
+            models.UniqueConstraint(
+                fields=['project', 'organization', 'role'],
+                name='portfolio_participant_unique',
+                violation_error_message=_('This organization already has this role in the project.'),
+            ),
         ]
 
     def __str__(self):
         return f'{self.organization} ({self.get_role_display()})'
 
 
-class Milestone(models.Model):
+class Milestone(ChangeLoggedMixin, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='milestones')
     title = models.CharField(_('title'), max_length=300)
     planned_date = models.DateField(_('planned date'), null=True, blank=True)

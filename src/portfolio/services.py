@@ -16,6 +16,7 @@ from portfolio.aggregation import refresh_projects
 from portfolio.choices import LIFECYCLE, ProjectStatus
 from portfolio.models import (
     CooperationSector,
+    Milestone,
     Organization,
     OrganizationAlias,
     Participant,
@@ -241,6 +242,27 @@ def change_status(*, project: Project, status: str, reason: str = '') -> Project
     refresh_projects([project.pk])
     project.refresh_from_db()
     return project
+
+
+@transaction.atomic
+def add_participant(*, project: Project, organization: Organization, role: str) -> Participant:
+    participant = Participant(project=project, organization=organization, role=role)
+    participant.full_clean()
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def remove_participant(*, participant: Participant) -> None:
+    participant.delete()
+
+
+@transaction.atomic
+def add_milestone(*, project: Project, title: str, planned_date=None, actual_date=None) -> Milestone:
+    milestone = Milestone(project=project, title=title, planned_date=planned_date, actual_date=actual_date)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns = [
     path('projects/<int:pk>/edit/', views.project_edit, name='project_edit'),
     path('projects/<int:pk>/status/', views.project_status, name='project_status'),
     path('projects/<int:pk>/transactions/new/', views.transaction_create, name='transaction_create'),
+    path('projects/<int:pk>/<str:part>/new/', views.project_add, name='project_add'),
     path('organizations/', views.organization_list, name='organization_list'),
     path('organizations/new/', views.organization_create, name='organization_create'),
     path('organizations/<int:pk>/', views.organization_detail, name='organization_detail'),

@@ -16,7 +16,14 @@ from hamkor.charts import bar_chart, to_json
 from portfolio import selectors, services
 from portfolio.api import OrganizationFilter
 from portfolio.filters import ProjectFilter
-from portfolio.forms import OrganizationForm, ProjectForm, StatusForm, TransactionForm
+from portfolio.forms import (
+    MilestoneForm,
+    OrganizationForm,
+    ParticipantForm,
+    ProjectForm,
+    StatusForm,
+    TransactionForm,
+)
 from portfolio.models import Organization, Project, ProjectSector
 from sources.models import Citation
 
@@ -187,6 +194,28 @@ def transaction_create(request, pk):
             messages.success(request, _('Amount recorded.'))
             return redirect(project)
     return render(request, 'portfolio/transaction_form.html', {'form': form, 'project': project})
+
+
+@permission_required('portfolio.change_project')
+def project_add(request, pk, part):
+    """Add a participant or a milestone to a project (two small forms on one page)."""
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    form_class, service = {
+        'participant': (ParticipantForm, services.add_participant),
+        'milestone': (MilestoneForm, services.add_milestone),
+    }.get(part, (None, None))
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST or None)
+    if request.method == 'POST' and form.is_valid():
+        try:
+            service(project=project, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _('Saved.'))
+            return redirect(project)
+    return render(request, 'portfolio/project_part_form.html', {'form': form, 'project': project, 'part': part})
 
 
 #

@@ -57,6 +57,7 @@ WEB = [
     Case('portfolio:project_edit', '/portfolio/projects/{project}/edit/', SECRETARIAT_PAGE),
     Case('portfolio:project_status', '/portfolio/projects/{project}/status/', SECRETARIAT_PAGE),
     Case('portfolio:transaction_create', '/portfolio/projects/{project}/transactions/new/', SECRETARIAT_PAGE),
+    Case('portfolio:project_add', '/portfolio/projects/{project}/milestone/new/', SECRETARIAT_PAGE),
     Case('portfolio:organization_list', '/portfolio/organizations/', ALL_OK),
     Case('portfolio:organization_detail', '/portfolio/organizations/{org}/', ALL_OK),
     Case('portfolio:organization_create', '/portfolio/organizations/new/', SECRETARIAT_PAGE),

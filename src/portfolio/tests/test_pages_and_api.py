@@ -214,3 +214,21 @@ def test_api_rejects_bad_sector_splits(api_as):
 
     assert response.status_code == 400
     assert response.json()['error']['fields'] == {'sectors': ['Sector shares add up to 50.00 %, not 100 %.']}
+
+
+def test_participants_and_milestones_are_added_from_the_project_page(client_as, make_project, bank):
+    project = make_project('PM-1')
+    client = client_as('secretariat')
+
+    client.post(f'/portfolio/projects/{project.pk}/participant/new/', {'organization': bank.pk, 'role': '1'})
+    duplicate = client.post(
+        f'/portfolio/projects/{project.pk}/participant/new/', {'organization': bank.pk, 'role': '1'}
+    )
+    client.post(
+        f'/portfolio/projects/{project.pk}/milestone/new/', {'title': 'Feasibility study', 'planned_date': '2026-03-01'}
+    )
+
+    assert duplicate.context['form'].errors == {'__all__': ['This organization already has this role in the project.']}
+    assert [(p.organization.name_en, p.role) for p in project.participants.all()] == [('China Development Bank', '1')]
+    assert [(m.title, str(m.planned_date)) for m in project.milestones.all()] == [('Feasibility study', '2026-03-01')]
+    assert client.get(f'/portfolio/projects/{project.pk}/budget/new/').status_code == 404
