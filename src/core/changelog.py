@@ -50,7 +50,9 @@ def record_change(instance, action: str, before: dict | None, after: dict | None
     if actor is not None:
         actor_name = actor.get_username()
     else:
-        actor_name = f'{context.channel}:{_system_user()}' if context.channel in ('cli', 'job') else 'anonymous'
+        # Processes without a signed-in user are named after the system account that ran them.
+        process = context.channel in ('cli', 'job', 'import')
+        actor_name = f'{context.channel}:{_system_user()}' if process else 'anonymous'
     change = ObjectChange.objects.create(
         actor=actor,
         actor_name=actor_name,

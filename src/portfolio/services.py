@@ -218,13 +218,10 @@ def delete_project(*, project: Project) -> None:
         refresh_projects([parent_id])
 
 
-@transaction.atomic
-def change_status(*, project: Project, status: str, reason: str = '') -> Project:
+def check_status_change(previous: str, status: str, reason: str) -> None:
+    """The lifecycle rules of a status change, for the service and for import previews."""
     if status not in ProjectStatus.values:
         raise ValidationError({'status': _('Unknown status %(status)s.') % {'status': status}})
-    previous = project.status
-    if status == previous:
-        return project
     if previous == ProjectStatus.CANCELLED:
         raise ValidationError({'status': _('A cancelled project cannot change status.')})
     if transition_needs_reason(previous, status) and not reason.strip():
@@ -234,6 +231,14 @@ def change_status(*, project: Project, status: str, reason: str = '') -> Project
                 % {'previous': ProjectStatus(previous).label, 'new': ProjectStatus(status).label}
             }
         )
+
+
+@transaction.atomic
+def change_status(*, project: Project, status: str, reason: str = '') -> Project:
+    previous = project.status
+    if status == previous:
+        return project
+    check_status_change(previous, status, reason)
     project.status = status
     project.save(update_fields=['status', 'last_updated'])
     StatusChange.objects.create(

@@ -54,6 +54,7 @@ WEB = [
     Case('portfolio:project_export', '/portfolio/projects/export.csv', ALL_OK),
     Case('portfolio:project_detail', '/portfolio/projects/{project}/', ALL_OK),
     Case('portfolio:project_create', '/portfolio/projects/new/', SECRETARIAT_PAGE),
+    Case('portfolio:project_import', '/portfolio/projects/import/', SECRETARIAT_PAGE),
     Case('portfolio:project_edit', '/portfolio/projects/{project}/edit/', SECRETARIAT_PAGE),
     Case('portfolio:project_status', '/portfolio/projects/{project}/status/', SECRETARIAT_PAGE),
     Case('portfolio:transaction_create', '/portfolio/projects/{project}/transactions/new/', SECRETARIAT_PAGE),
