@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -17,10 +18,16 @@ def usd(value) -> str:
 
 @register.filter
 def usd_short(value) -> str:
-    """A large amount in words of scale: $60 billion, $1.33 billion, $450 million."""
+    """A large amount in words of scale: $60 billion, $1.33 billion, $450 million (in Chinese,
+    in units of 亿 = 10⁸ and 万 = 10⁴, as Chinese writes money: 600亿美元)."""
     if value is None:
         return '—'
     amount = Decimal(value)
+    if (get_language() or '').startswith('zh'):
+        for size, label in ((Decimal('1e8'), '亿'), (Decimal('1e4'), '万')):
+            if abs(amount) >= size:
+                return f'{number_format((amount / size).quantize(Decimal("0.01")).normalize())}{label}美元'
+        return usd(amount)
     for size, label in ((Decimal('1e9'), _('billion')), (Decimal('1e6'), _('million'))):
         if abs(amount) >= size:
             scaled = (amount / size).quantize(Decimal('0.01')).normalize()

@@ -94,3 +94,18 @@ def test_catalogues_hold_every_string_of_the_source(tmp_path):
     )  # fmt: skip
 
     assert msgids(copy / 'locale/ru/LC_MESSAGES/django.po') == msgids(catalog('ru')), 'run: make messages'
+
+
+@pytest.mark.parametrize(
+    ('language', 'expected'),
+    [('en', ['$60 billion', '$1.33 billion', '$450 million']), ('zh-hans', ['600亿美元', '13.26亿美元', '4.5亿美元'])],
+)
+def test_large_amounts_are_written_as_each_language_writes_them(language, expected):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from hamkor.templatetags.hamkor import usd_short
+
+    with translation.override(language):
+        assert [usd_short(Decimal(v)) for v in ('60000000000', '1325510949.28', '450000000')] == expected
