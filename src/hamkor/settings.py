@@ -128,6 +128,7 @@ LANGUAGES = [
     ('zh-hans', '中文'),
 ]
 LOCALE_PATHS = [SRC_DIR / 'locale']
+FORMAT_MODULE_PATH = ['hamkor.formats']
 TIME_ZONE = 'Asia/Tashkent'
 USE_I18N = True
 USE_TZ = True

@@ -109,3 +109,18 @@ def test_large_amounts_are_written_as_each_language_writes_them(language, expect
 
     with translation.override(language):
         assert [usd_short(Decimal(v)) for v in ('60000000000', '1325510949.28', '450000000')] == expected
+
+
+@pytest.mark.parametrize(
+    ('language', 'expected'),
+    [('en', '$1,325,510,949.28'), ('zh-hans', '$1,325,510,949.28'), ('ru', '$1\xa0325\xa0510\xa0949,28')],
+)
+def test_amounts_are_grouped_in_every_language(language, expected):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from hamkor.templatetags.hamkor import usd
+
+    with translation.override(language):
+        assert usd(Decimal('1325510949.28')) == expected
