@@ -17,13 +17,17 @@ from portfolio.choices import (
     ValueBasis,
     Visibility,
 )
+from portfolio.names import normalize_name
 from portfolio.querysets import ProjectQuerySet
 
 
 class OrganizationQuerySet(models.QuerySet):
     def search(self, text: str):
-        """Organizations whose name in any of the four languages contains every word."""
-        return translated_search(self, text)
+        """Organizations whose name in any of the four languages, or an alias, contains every word."""
+        aliases = OrganizationAlias.objects.filter(organization=models.OuterRef('pk'))
+        return translated_search(
+            self, text, extra=lambda word: models.Exists(aliases.filter(normalized__contains=normalize_name(word)))
+        )
 
 
 class OrganizationKind(models.TextChoices):

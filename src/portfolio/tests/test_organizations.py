@@ -139,3 +139,13 @@ def test_api_create_validates_like_the_form(api_as):
     assert body['country'] == 'CHN'
     change = organization_changes().get(object_id=body['id'])
     assert (change.channel, change.action) == ('api', 'create')
+
+
+def test_search_finds_aliases_and_transliterations(client, china):
+    create_organization(
+        name_en='Export-Import Bank of China', kind='bank', country=china, aliases=['CHEXIM', 'China Exim Bank']
+    )
+
+    for query in ('chexim', 'exim bank', 'Export-Import'):
+        page = client.get(reverse('portfolio:organization_list'), {'q': query}).context['page']
+        assert [o.name_en for o in page] == ['Export-Import Bank of China'], query
