@@ -18,6 +18,7 @@ from django.db.models import Count
 
 from portfolio.choices import COMMITMENT_TYPES, PLEDGE_TYPES, STAGE_OF_STATUS, ProjectStatus, ValueBasis
 from portfolio.models import Project, ProjectSector, Transaction
+from portfolio.state import replace_token
 
 CENT = Decimal('0.01')
 EXCLUDED_STATUSES = (ProjectStatus.CANCELLED, ProjectStatus.SUSPENDED)
@@ -59,6 +60,7 @@ def refresh_projects(project_ids) -> None:
     ids = sorted(ids)
     for start in range(0, len(ids), BATCH):
         _refresh_batch(ids[start : start + BATCH])
+    replace_token()
 
 
 def _refresh_batch(ids: list[int]) -> None:

@@ -221,6 +221,10 @@ class Project(ChangeLoggedModel):
         indexes = [
             models.Index(fields=['in_aggregates', 'stage'], name='portfolio_project_agg_idx'),
             models.Index(fields=['visibility', 'status'], name='portfolio_project_vis_idx'),
+            # The list pages: visible projects in identifier order, or by value, a page at a time.
+            models.Index(fields=['visibility', 'identifier'], name='portfolio_project_vis_id_idx'),
+            models.Index(fields=['visibility', '-value_usd', 'identifier'], name='portfolio_project_vis_val_idx'),
+            models.Index(fields=['-value_usd', 'identifier'], name='portfolio_project_value_idx'),
         ]
         constraints = [
             models.CheckConstraint(
@@ -405,3 +409,15 @@ class Transaction(ChangeLoggedModel):
 
     def __str__(self):
         return f'{self.get_type_display()} {self.value} {self.currency_id} ({self.value_date})'
+
+
+class PortfolioState(models.Model):
+    """A single row whose token changes with every write that can change a portfolio total."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _('portfolio state')
+
+    def __str__(self):
+        return self.token

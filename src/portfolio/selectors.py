@@ -5,11 +5,16 @@ what has no sector, region, financier or year)."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
 from portfolio.choices import Region, Stage, ValueBasis
 from portfolio.models import CooperationSector, Organization, Project, ProjectSector, Transaction
+from portfolio.querysets import visible_levels
+from portfolio.state import current_token
 from sources.models import Claim
+
+CACHE_SECONDS = 3600
 
 ZERO = Decimal('0.00')
 NOT_STATED = ''
@@ -54,21 +59,24 @@ def visible_projects(user):
     return Project.objects.visible_to(user)
 
 
+def cached(user, name: str, compute):
+    """Reuse a computation over the projects this user may see until the portfolio next changes.
+
+    The key holds the portfolio's state token (replaced by every write that can change a total)
+    and the visibility levels of the user, so users who see the same projects share the result
+    and no one is ever served a figure computed over projects they may not see.
+    """
+    levels = ','.join(sorted(visible_levels(user)))
+    key = f'portfolio:{current_token()}:{levels}:{name}'
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
 def summary(user) -> Summary:
-    projects = visible_projects(user)
-    stats = projects.aggregate(
-        visible=Count('id'),
-        counted=Count('id', filter=Q(in_aggregates=True)),
-        with_value=Count('id', filter=Q(in_aggregates=True, value_usd__isnull=False)),
-        without_amount=Count('id', filter=Q(in_aggregates=True, value_basis=ValueBasis.NONE)),
-        unconverted=Sum('unconverted_count', filter=Q(in_aggregates=True)),
-        total=Sum('value_usd', filter=Q(in_aggregates=True)),
-        cancelled=Count('id', filter=Q(stage=Stage.CANCELLED)),
-        suspended=Count('id', filter=Q(stage=Stage.SUSPENDED)),
-        umbrellas=Count(
-            'id', filter=Q(in_aggregates=False, is_umbrella=True) & ~Q(stage__in=[Stage.CANCELLED, Stage.SUSPENDED])
-        ),
-    )
+    stats = cached(user, 'summary', lambda: _summary_stats(visible_projects(user)))
     return Summary(
         total_usd=cents(stats['total']),
         projects_visible=stats['visible'],
@@ -82,75 +90,73 @@ def summary(user) -> Summary:
     )
 
 
+def _summary_stats(projects) -> dict:
+    return projects.aggregate(
+        visible=Count('id'),
+        counted=Count('id', filter=Q(in_aggregates=True)),
+        with_value=Count('id', filter=Q(in_aggregates=True, value_usd__isnull=False)),
+        without_amount=Count('id', filter=Q(in_aggregates=True, value_basis=ValueBasis.NONE)),
+        unconverted=Sum('unconverted_count', filter=Q(in_aggregates=True)),
+        total=Sum('value_usd', filter=Q(in_aggregates=True)),
+        cancelled=Count('id', filter=Q(stage=Stage.CANCELLED)),
+        suspended=Count('id', filter=Q(stage=Stage.SUSPENDED)),
+        umbrellas=Count(
+            'id', filter=Q(in_aggregates=False, is_umbrella=True) & ~Q(stage__in=[Stage.CANCELLED, Stage.SUSPENDED])
+        ),
+    )
+
+
 def breakdown(user, dimension: str) -> list[Group]:
     """The headline split by stage, sector, region, financier or year, largest first."""
-    counted = visible_projects(user).counted()
+    if dimension not in DIMENSIONS:
+        raise ValueError(f'unknown dimension {dimension!r}; expected one of {", ".join(DIMENSIONS)}')
+    rows = cached(user, f'breakdown:{dimension}', lambda: group_rows(visible_projects(user).counted(), dimension))
+    labels = group_labels(dimension, [key for key, _, _ in rows])
+    groups = [Group(key, labels.get(key, ''), projects, cents(value)) for key, projects, value in rows]
     if dimension == 'stage':
-        rows = counted.values('stage').annotate(projects=Count('id'), value=Sum('value_usd')).order_by()
-        labels = dict(Stage.choices)
-        groups = {row['stage']: (row['projects'], row['value']) for row in rows}
-        return [
-            Group(stage, str(labels[stage]), *_group_values(*groups.get(stage, (0, None)))) for stage in COUNTED_STAGES
-        ]
+        by_key = {group.key: group for group in groups}
+        return [by_key.get(stage, Group(stage, labels[stage], 0, ZERO)) for stage in COUNTED_STAGES]
+    if dimension == 'year':
+        return sorted(groups, key=lambda group: group.key or '9999')
+    return _ordered(groups)
+
+
+def group_rows(counted, dimension: str) -> list[tuple[str, int, Decimal | None]]:
+    """(group key, projects, value) for every group of a dimension; keys are strings, '' = not stated."""
     if dimension == 'sector':
-        rows = (
+        shares = (
             ProjectSector.objects.filter(project__in=counted)
-            .values('sector__code')
+            .values_list('sector__code')
             .annotate(projects=Count('project', distinct=True), value=Sum('value_usd'))
             .order_by()
         )
-        names = {sector.code: sector.name for sector in CooperationSector.objects.all()}
-        groups = [
-            Group(row['sector__code'], names[row['sector__code']], *_group_values(row['projects'], row['value']))
-            for row in rows
-        ]
         unassigned = counted.filter(sectors__isnull=True).aggregate(projects=Count('id'), value=Sum('value_usd'))
-        groups.append(Group(NOT_STATED, '', *_group_values(unassigned['projects'], unassigned['value'])))
-        return _ordered(groups)
-    if dimension == 'region':
-        rows = counted.values('region').annotate(projects=Count('id'), value=Sum('value_usd')).order_by()
-        labels = dict(Region.choices)
-        return _ordered(
-            [
-                Group(row['region'], str(labels.get(row['region'], '')), *_group_values(row['projects'], row['value']))
-                for row in rows
-            ]
-        )
-    if dimension == 'year':
-        rows = counted.values('value_year').annotate(projects=Count('id'), value=Sum('value_usd')).order_by()
-        return sorted(
-            (
-                Group(
-                    str(row['value_year'] or ''),
-                    str(row['value_year'] or ''),
-                    *_group_values(row['projects'], row['value']),
-                )
-                for row in rows
-            ),
-            key=lambda group: group.key or '9999',
-        )
+        return [*shares, (NOT_STATED, unassigned['projects'], unassigned['value'])]
     if dimension == 'financier':
         rows = (
             Transaction.objects.filter(project__in=counted, counts_in_value=True, value_usd__isnull=False)
-            .values('provider')
+            .values_list('provider')
             .annotate(projects=Count('project', distinct=True), value=Sum('value_usd'))
             .order_by()
         )
-        names = {
-            org.pk: org.name
-            for org in Organization.objects.filter(pk__in=[row['provider'] for row in rows if row['provider']])
-        }
-        return _ordered(
-            [
-                Group(
-                    str(row['provider'] or ''),
-                    names.get(row['provider'], ''),
-                    *_group_values(row['projects'], row['value']),
-                )
-                for row in rows
-            ]
-        )
-    raise ValueError(f'unknown dimension {dimension!r}; expected one of {", ".join(DIMENSIONS)}')
+    else:
+        column = {'stage': 'stage', 'region': 'region', 'year': 'value_year'}[dimension]
+        rows = counted.values_list(column).annotate(projects=Count('id'), value=Sum('value_usd')).order_by()
+    return [(str(key) if key is not None else NOT_STATED, projects, value) for key, projects, value in rows]
+
+
+def group_labels(dimension: str, keys: list[str]) -> dict[str, str]:
+    """Names of the groups in the reader's language (never cached with the figures)."""
+    if dimension == 'stage':
+        return {key: str(label) for key, label in Stage.choices}
+    if dimension == 'region':
+        return {key: str(label) for key, label in Region.choices}
+    if dimension == 'sector':
+        return {sector.code: sector.name for sector in CooperationSector.objects.all()}
+    if dimension == 'financier':
+        ids = [int(key) for key in keys if key]
+        return {str(org.pk): org.name for org in Organization.objects.filter(pk__in=ids)}
+    return {key: key for key in keys}
 
 
 def _group_values(projects: int, value) -> tuple[int, Decimal]:

@@ -214,8 +214,7 @@ def transition_needs_reason(previous: str, new: str) -> bool:
 def delete_project(*, project: Project) -> None:
     parent_id = project.parent_id
     project.delete()
-    if parent_id:
-        refresh_projects([parent_id])
+    refresh_projects([parent_id] if parent_id else [])  # also marks the totals as changed
 
 
 def check_status_change(previous: str, status: str, reason: str) -> None:
