@@ -257,11 +257,6 @@ def add_participant(*, project: Project, organization: Organization, role: str) 
 
 
 @transaction.atomic
-def remove_participant(*, participant: Participant) -> None:
-    participant.delete()
-
-
-@transaction.atomic
 def add_milestone(*, project: Project, title: str, planned_date=None, actual_date=None) -> Milestone:
     milestone = Milestone(project=project, title=title, planned_date=planned_date, actual_date=actual_date)
     milestone.full_clean()
@@ -329,11 +324,3 @@ def add_transaction(*, project: Project, supersedes: Transaction | None = None, 
         supersedes.save(update_fields=['superseded_by', 'last_updated'])
     refresh_projects([project.pk])
     return tx
-
-
-@transaction.atomic
-def delete_transaction(*, tx: Transaction) -> None:
-    project_id = tx.project_id
-    Transaction.objects.filter(superseded_by=tx).update(superseded_by=None)
-    tx.delete()
-    refresh_projects([project_id])

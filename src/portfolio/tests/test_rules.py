@@ -221,3 +221,13 @@ def test_organization_duplicates_are_found_across_scripts_and_aliases(uzbekistan
             services.create_organization(name_en='UTY JSC', name_uz=name_uz, kind='state_company', country=uzbekistan)
     with pytest.raises(ValidationError, match='already exists: China Development Bank'):
         services.create_organization(name_en='Other', name_zh='国家开发银行', kind='bank', country=uzbekistan)
+
+
+def test_linked_projects_are_linked_both_ways_and_never_to_themselves(make_project):
+    railway, station = make_project('RAIL'), make_project('STATION')
+
+    services.link_projects(project=railway, other=station)
+
+    assert list(station.linked.values_list('identifier', flat=True)) == ['RAIL']
+    with pytest.raises(ValidationError, match='cannot be linked to itself'):
+        services.link_projects(project=railway, other=railway)
