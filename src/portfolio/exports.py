@@ -6,13 +6,13 @@ in openpyxl's write-only mode. Both mark illustrative records in a column of the
 
 import csv
 import tempfile
+from collections.abc import Iterator
 
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 
 from hamkor.numbers import plain
-from portfolio.choices import ProjectStatus, Region, Stage, ValueBasis, Visibility
+from portfolio.choices import ProjectStatus, Region, Stage
 from portfolio.filters import ProjectFilter
 from portfolio.models import Project, ProjectSector
 
@@ -23,49 +23,66 @@ COLUMNS = [
     'actual_start', 'actual_end',
 ]  # fmt: skip
 CHUNK = 2000
-STATUS, STAGE, REGION, BASIS, VISIBILITY = (
-    dict(choices.choices) for choices in (ProjectStatus, Stage, Region, ValueBasis, Visibility)
-)
+LABELS = {'status': dict(ProjectStatus.choices), 'stage': dict(Stage.choices), 'region': dict(Region.choices)}
+DATES = ('planned_start', 'planned_end', 'actual_start', 'actual_end')
 
 
 def export_queryset(user, params):
-    projects = (
-        Project.objects.visible_to(user)
-        .select_related('parent')
-        .prefetch_related(Prefetch('sectors', ProjectSector.objects.select_related('sector').order_by('id')))
-        .order_by('identifier')
-    )
+    projects = Project.objects.visible_to(user).order_by('identifier')
     return ProjectFilter(params, queryset=projects).qs
 
 
-def project_row(project: Project) -> list:
-    return [
-        project.identifier,
-        'illustrative' if project.is_illustrative else 'recorded',
-        project.title_en,
-        project.title_ru,
-        project.title_zh,
-        project.title_uz,
-        project.status,
-        str(STATUS[project.status]),
-        project.stage,
-        str(STAGE[project.stage]),
-        'yes' if project.in_aggregates else 'no',
-        '' if project.value_usd is None else str(project.value_usd),
-        project.value_basis,
-        project.value_year or '',
-        project.unconverted_count,
-        '; '.join(f'{share.sector.code} {plain(share.percentage)}%' for share in project.sectors.all()),
-        project.region,
-        str(REGION.get(project.region, '')),
-        project.parent.identifier if project.parent else '',
-        'yes' if project.is_umbrella else 'no',
-        project.visibility,
-        *(
-            value.isoformat() if value else ''
-            for value in (project.planned_start, project.planned_end, project.actual_start, project.actual_end)
-        ),
-    ]
+FIELDS = (
+    'id', 'identifier', 'is_illustrative', 'title_en', 'title_ru', 'title_zh', 'title_uz', 'status', 'stage',
+    'in_aggregates', 'value_usd', 'value_basis', 'value_year', 'unconverted_count', 'region', 'parent__identifier',
+    'is_umbrella', 'visibility', 'planned_start', 'planned_end', 'actual_start', 'actual_end',
+)  # fmt: skip
+
+
+def project_rows(projects) -> Iterator[list]:
+    """The export's rows, read as plain tuples a chunk at a time (one query for the chunk's
+    sectors), so that memory stays flat and no model instance is built per row."""
+    labels = {name: {key: str(label) for key, label in choices.items()} for name, choices in LABELS.items()}
+    chunk: list[tuple] = []
+    for row in projects.values_list(*FIELDS).iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield from _chunk_rows(chunk, labels)
+            chunk = []
+    yield from _chunk_rows(chunk, labels)
+
+
+def _chunk_rows(chunk: list[tuple], labels: dict) -> Iterator[list]:
+    sectors: dict[int, list[str]] = {}
+    shares = ProjectSector.objects.filter(project_id__in=[row[0] for row in chunk]).order_by('project_id', 'id')
+    for project_id, code, percentage in shares.values_list('project_id', 'sector__code', 'percentage'):
+        sectors.setdefault(project_id, []).append(f'{code} {plain(percentage)}%')
+    for row in chunk:
+        values = dict(zip(FIELDS, row, strict=True))
+        yield [
+            values['identifier'],
+            'illustrative' if values['is_illustrative'] else 'recorded',
+            values['title_en'],
+            values['title_ru'],
+            values['title_zh'],
+            values['title_uz'],
+            values['status'],
+            labels['status'][values['status']],
+            values['stage'],
+            labels['stage'][values['stage']],
+            'yes' if values['in_aggregates'] else 'no',
+            '' if values['value_usd'] is None else str(values['value_usd']),
+            values['value_basis'],
+            values['value_year'] or '',
+            values['unconverted_count'],
+            '; '.join(sectors.get(values['id'], ())),
+            values['region'],
+            labels['region'].get(values['region'], ''),
+            values['parent__identifier'] or '',
+            'yes' if values['is_umbrella'] else 'no',
+            values['visibility'],
+            *(values[name].isoformat() if values[name] else '' for name in DATES),
+        ]
 
 
 class Echo:
@@ -76,8 +93,8 @@ class Echo:
 def stream_csv(projects):
     writer = csv.writer(Echo())
     yield '\ufeff' + writer.writerow(COLUMNS)
-    for project in projects.iterator(chunk_size=CHUNK):
-        yield writer.writerow(project_row(project))
+    for row in project_rows(projects):
+        yield writer.writerow(row)
 
 
 def write_xlsx(projects, path) -> None:
@@ -86,8 +103,8 @@ def write_xlsx(projects, path) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet('projects')
     sheet.append(COLUMNS)
-    for project in projects.iterator(chunk_size=CHUNK):
-        sheet.append(project_row(project))
+    for row in project_rows(projects):
+        sheet.append(row)
     workbook.save(path)
 
 
