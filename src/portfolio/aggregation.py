@@ -74,15 +74,14 @@ def _refresh_batch(ids: list[int]) -> None:
     for share in ProjectSector.objects.filter(project_id__in=ids).order_by('project_id', 'id'):
         sectors[share.project_id].append(share)
 
-    changed_transactions, changed_sectors = [], []
+    counting, not_counting, changed_sectors = [], [], []
     for project in projects:
         basis, chosen = choose_value(transactions[project.pk])
         chosen_ids = {tx.pk for tx in chosen}
         for tx in transactions[project.pk]:
             counts = tx.pk in chosen_ids
             if tx.counts_in_value != counts:
-                tx.counts_in_value = counts
-                changed_transactions.append(tx)
+                (counting if counts else not_counting).append(tx.pk)
         converted = [tx.value_usd for tx in chosen if tx.value_usd is not None]
         project.value_basis = basis
         project.value_usd = sum(converted, Decimal('0.00')) if converted else None
@@ -101,5 +100,9 @@ def _refresh_batch(ids: list[int]) -> None:
     Project.objects.bulk_update(
         projects, ['stage', 'in_aggregates', 'value_usd', 'value_basis', 'value_year', 'unconverted_count'], BATCH
     )
-    Transaction.objects.bulk_update(changed_transactions, ['counts_in_value'], BATCH)
+    # Plain UPDATEs rather than bulk_update's CASE per row: the flag has only two values
+    # (in slices that stay within every database's limit on query parameters).
+    for flag, ids in ((True, counting), (False, not_counting)):
+        for start in range(0, len(ids), 900):
+            Transaction.objects.filter(pk__in=ids[start : start + 900]).update(counts_in_value=flag)
     ProjectSector.objects.bulk_update(changed_sectors, ['value_usd'], BATCH)

@@ -225,6 +225,20 @@ class Project(ChangeLoggedModel):
             models.Index(fields=['visibility', 'identifier'], name='portfolio_project_vis_id_idx'),
             models.Index(fields=['visibility', '-value_usd', 'identifier'], name='portfolio_project_vis_val_idx'),
             models.Index(fields=['-value_usd', 'identifier'], name='portfolio_project_value_idx'),
+            # Covers every column the totals read, so recomputing them after a write reads the index only.
+            models.Index(
+                fields=[
+                    'visibility',
+                    'in_aggregates',
+                    'stage',
+                    'is_umbrella',
+                    'is_illustrative',
+                    'value_basis',
+                    'unconverted_count',
+                    'value_usd',
+                ],
+                name='portfolio_project_totals_idx',
+            ),  # fmt: skip
         ]
         constraints = [
             models.CheckConstraint(

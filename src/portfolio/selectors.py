@@ -98,6 +98,7 @@ def _summary_stats(projects) -> dict:
         without_amount=Count('id', filter=Q(in_aggregates=True, value_basis=ValueBasis.NONE)),
         unconverted=Sum('unconverted_count', filter=Q(in_aggregates=True)),
         total=Sum('value_usd', filter=Q(in_aggregates=True)),
+        illustrative=Sum('value_usd', filter=Q(in_aggregates=True, is_illustrative=True)),
         cancelled=Count('id', filter=Q(stage=Stage.CANCELLED)),
         suspended=Count('id', filter=Q(stage=Stage.SUSPENDED)),
         umbrellas=Count(
@@ -227,6 +228,4 @@ def drill_down(user, dimension: str, key: str) -> list[Contribution]:
 
 def illustrative_total(user) -> Decimal:
     """How much of the headline comes from illustrative (demonstration) records."""
-    return cents(
-        visible_projects(user).counted().filter(is_illustrative=True).aggregate(total=Sum('value_usd'))['total']
-    )
+    return cents(cached(user, 'summary', lambda: _summary_stats(visible_projects(user)))['illustrative'])
