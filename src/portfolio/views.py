@@ -1,7 +1,6 @@
 """Pages of the portfolio: dashboard with drill-downs, projects, organizations."""
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, ProtectedError
@@ -123,9 +122,7 @@ def project_detail(request, pk):
         'linked': project.linked.visible_to(request.user),
         'milestones': project.milestones.all(),
         'status_changes': project.status_changes.select_related('actor'),
-        'citations': Citation.objects.filter(
-            content_type=ContentType.objects.get_for_model(Project), object_id=str(project.pk)
-        ).select_related('source'),
+        'citations': Citation.objects.for_record(project),
         'history': ObjectChange.objects.for_record(project)
         if request.user.has_perm('core.view_objectchange')
         else None,
@@ -239,9 +236,7 @@ def organization_detail(request, pk):
         'history': history,
         'aliases': organization.aliases.all(),
         'projects': (projects | financed).distinct().order_by('identifier'),
-        'citations': Citation.objects.filter(
-            content_type=ContentType.objects.get_for_model(Organization), object_id=str(organization.pk)
-        ).select_related('source'),
+        'citations': Citation.objects.for_record(organization),
     }
     return render(request, 'portfolio/organization_detail.html', context)
 

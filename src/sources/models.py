@@ -80,6 +80,13 @@ class Claim(ChangeLoggedModel):
         return f'{self.get_metric_display()} {self.get_comparator_display()} {self.value_usd}'
 
 
+class CitationQuerySet(models.QuerySet):
+    def for_record(self, record):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(record)), object_id=str(record.pk)
+        ).select_related('source')
+
+
 class Citation(models.Model):
     """Links a record to the passage of a source that supports it."""
 
@@ -89,6 +96,8 @@ class Citation(models.Model):
     record = GenericForeignKey('content_type', 'object_id')
     locator = models.CharField(_('locator'), max_length=300, help_text=_('Paragraph, page or quotation.'))
     confidence = models.CharField(_('confidence'), max_length=10, choices=Confidence.choices)
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ['source', 'id']
