@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,7 +13,7 @@ from core.api import NamesField
 from core.models import Country
 from portfolio import selectors, services
 from portfolio.choices import ProjectStatus
-from portfolio.filters import ProjectFilter
+from portfolio.filters import OrganizationFilter, ProjectFilter
 from portfolio.models import CooperationSector, Organization, Project, ProjectSector
 
 
@@ -33,18 +32,6 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         return services.update_organization(organization=instance, **validated_data)
-
-
-class OrganizationFilter(django_filters.FilterSet):
-    country = django_filters.CharFilter(field_name='country__iso3', lookup_expr='iexact')
-    q = django_filters.CharFilter(method='search', label='name in any language')
-
-    class Meta:
-        model = Organization
-        fields = ['kind', 'status', 'country', 'q']
-
-    def search(self, queryset, name, value):
-        return queryset.search(value)
 
 
 class OrganizationViewSet(viewsets.ModelViewSet):

@@ -51,3 +51,15 @@ class ProjectFilter(django_filters.FilterSet):
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS[value])
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    country = django_filters.CharFilter(field_name='country__iso3', lookup_expr='iexact')
+    q = django_filters.CharFilter(method='search', label='name in any language')
+
+    class Meta:
+        model = Organization
+        fields = ['kind', 'status', 'country', 'q']
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)

@@ -13,8 +13,7 @@ from core.models import ObjectChange
 from hamkor.auth import permission_required
 from hamkor.charts import bar_chart, to_json
 from portfolio import selectors, services
-from portfolio.api import OrganizationFilter
-from portfolio.filters import ProjectFilter
+from portfolio.filters import OrganizationFilter, ProjectFilter
 from portfolio.forms import (
     MilestoneForm,
     OrganizationForm,
@@ -149,6 +148,8 @@ def project_create(request):
 @permission_required('portfolio.change_project')
 def project_edit(request, pk):
     project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    # The form gets its own copy: validating a bound ModelForm writes the submitted values into
+    # its instance, and the service must see the project as stored (e.g. its previous parent).
     form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=pk))
     if request.method == 'POST' and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS}
