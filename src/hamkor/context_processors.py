@@ -21,7 +21,7 @@ class NavItem:
 NAVIGATION = (
     NavItem(_('Dashboard'), 'dashboard', 'dashboard'),
     NavItem(_('Portfolio'), 'portfolio:dashboard', 'portfolio'),
-    NavItem(_('Trade'), None, 'trade'),
+    NavItem(_('Trade'), 'trade:dashboard', 'trade'),
     NavItem(_('Commitments'), None, 'commitments'),
     NavItem(_('Indicators'), None, 'indicators'),
     NavItem(_('Standards & Certification'), None, 'standards'),
@@ -31,7 +31,7 @@ NAVIGATION = (
 )
 
 
-NAMESPACE_SECTIONS = {'portfolio': 'portfolio', 'core': 'reference'}
+NAMESPACE_SECTIONS = {'portfolio': 'portfolio', 'trade': 'trade', 'core': 'reference'}
 
 
 def current_section(request) -> str:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     'accounts',
     'sources',
     'portfolio',
+    'trade',
 ]
 
 MIDDLEWARE = [

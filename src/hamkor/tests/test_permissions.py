@@ -64,6 +64,7 @@ WEB = [
     Case('portfolio:organization_create', '/portfolio/organizations/new/', SECRETARIAT_PAGE),
     Case('portfolio:organization_edit', '/portfolio/organizations/{org}/edit/', SECRETARIAT_PAGE),
     Case('portfolio:organization_delete', '/portfolio/organizations/{org}/delete/', SECRETARIAT_PAGE),
+    Case('trade:dashboard', '/trade/', ALL_OK),
     Case('set_language', '/i18n/setlang/', (302, 302, 302), 'post', {'language': 'ru', 'next': '/'}),
     Case('admin:index', '/admin/', (302, 302, 302)),  # staff only; demo 'admin' is the administrator
     Case('api-schema', '/api/schema/', ALL_OK),
