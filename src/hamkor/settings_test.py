@@ -1,6 +1,10 @@
 """Settings for the test suite: the production settings with test-only conveniences."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault('SECRET_KEY', 'test-only-secret-key-' + 'x' * 40)
 
@@ -14,3 +18,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Hashing passwords at full strength would dominate the suite's run time.
 PASSWORD_HASHERS = ['django.contrib.auth.hashers.MD5PasswordHasher']
+
+# Files the suite writes (the trade store's Parquet files, uploads) go to a directory of the
+# run's own, never into the data directory of a running instance.
+DATA_DIR = Path(tempfile.mkdtemp(prefix='hamkor-test-data-'))
+MEDIA_ROOT = DATA_DIR / 'media'
+atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)

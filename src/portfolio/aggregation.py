@@ -13,8 +13,9 @@ records change, into real columns that every total then sums:
 from collections import defaultdict
 from decimal import ROUND_FLOOR, Decimal
 
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 
 from portfolio.choices import COMMITMENT_TYPES, PLEDGE_TYPES, STAGE_OF_STATUS, ProjectStatus, ValueBasis
 from portfolio.models import Project, ProjectSector, Transaction
@@ -40,17 +41,6 @@ def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     return [Decimal(value) * CENT for value in floors]
 
 
-def choose_value(transactions: list[Transaction]) -> tuple[str, list[Transaction]]:
-    current = [tx for tx in transactions if tx.superseded_by_id is None]
-    commitments = [tx for tx in current if tx.type in COMMITMENT_TYPES]
-    if commitments:
-        return ValueBasis.COMMITMENTS, commitments
-    pledges = [tx for tx in current if tx.type in PLEDGE_TYPES]
-    if pledges:
-        return ValueBasis.PLEDGES, pledges
-    return ValueBasis.NONE, []
-
-
 @transaction.atomic
 def refresh_projects(project_ids) -> None:
     """Recompute the derived aggregate columns of these projects (and of their parents, whose
@@ -64,45 +54,58 @@ def refresh_projects(project_ids) -> None:
 
 
 def _refresh_batch(ids: list[int]) -> None:
-    projects = list(Project.objects.filter(pk__in=ids).annotate(child_count=Count('children')))
-    transactions = defaultdict(list)
-    for tx in Transaction.objects.filter(project_id__in=ids).only(
-        'id', 'project_id', 'type', 'value_usd', 'value_date', 'superseded_by_id', 'counts_in_value'
-    ):
-        transactions[tx.project_id].append(tx)
-    sectors = defaultdict(list)
-    for share in ProjectSector.objects.filter(project_id__in=ids).order_by('project_id', 'id'):
-        sectors[share.project_id].append(share)
-
-    counting, not_counting, changed_sectors = [], [], []
-    for project in projects:
-        basis, chosen = choose_value(transactions[project.pk])
-        chosen_ids = {tx.pk for tx in chosen}
-        for tx in transactions[project.pk]:
-            counts = tx.pk in chosen_ids
-            if tx.counts_in_value != counts:
-                (counting if counts else not_counting).append(tx.pk)
-        converted = [tx.value_usd for tx in chosen if tx.value_usd is not None]
-        project.value_basis = basis
-        project.value_usd = sum(converted, Decimal('0.00')) if converted else None
-        project.unconverted_count = len(chosen) - len(converted)
-        project.value_year = min(tx.value_date for tx in chosen).year if chosen else None
-        project.stage = STAGE_OF_STATUS[project.status]
-        project.in_aggregates = project.status not in EXCLUDED_STATUSES and not (
-            project.is_umbrella and project.child_count
+    """Two set-based UPDATEs (which amounts count, then the project columns that follow from
+    them), then the sector split, which needs exact decimal arithmetic, in Python."""
+    current = Transaction.objects.filter(project_id=OuterRef('project_id'), superseded_by__isnull=True)
+    has_commitment = Exists(current.filter(type__in=COMMITMENT_TYPES))
+    Transaction.objects.filter(project_id__in=ids).update(
+        counts_in_value=Case(
+            When(
+                Q(superseded_by__isnull=True)
+                & (Q(type__in=COMMITMENT_TYPES) | (Q(type__in=PLEDGE_TYPES) & ~has_commitment)),
+                then=True,
+            ),
+            default=False,
         )
-        shares = sectors[project.pk]
-        amounts = allocate(project.value_usd, [share.percentage for share in shares]) if project.value_usd else []
-        for index, share in enumerate(shares):
-            share.value_usd = amounts[index] if amounts else None
-            changed_sectors.append(share)
-
-    Project.objects.bulk_update(
-        projects, ['stage', 'in_aggregates', 'value_usd', 'value_basis', 'value_year', 'unconverted_count'], BATCH
     )
-    # Plain UPDATEs rather than bulk_update's CASE per row: the flag has only two values
-    # (in slices that stay within every database's limit on query parameters).
-    for flag, ids in ((True, counting), (False, not_counting)):
-        for start in range(0, len(ids), 900):
-            Transaction.objects.filter(pk__in=ids[start : start + 900]).update(counts_in_value=flag)
-    ProjectSector.objects.bulk_update(changed_sectors, ['value_usd'], BATCH)
+
+    def of_counted(aggregate):
+        counted = Transaction.objects.filter(project_id=OuterRef('pk'), counts_in_value=True).order_by()
+        return Subquery(counted.values('project_id').annotate(result=aggregate).values('result'))
+
+    own_current = Transaction.objects.filter(project_id=OuterRef('pk'), superseded_by__isnull=True)
+    Project.objects.filter(pk__in=ids).update(
+        stage=Case(*(When(status=status, then=Value(stage)) for status, stage in STAGE_OF_STATUS.items())),
+        in_aggregates=Case(
+            When(status__in=EXCLUDED_STATUSES, then=False),
+            When(Q(is_umbrella=True) & Exists(Project.objects.filter(parent_id=OuterRef('pk'))), then=False),
+            default=True,
+        ),
+        value_basis=Case(
+            When(Exists(own_current.filter(type__in=COMMITMENT_TYPES)), then=Value(ValueBasis.COMMITMENTS)),
+            When(Exists(own_current.filter(type__in=PLEDGE_TYPES)), then=Value(ValueBasis.PLEDGES)),
+            default=Value(ValueBasis.NONE),
+        ),
+        value_usd=of_counted(Sum('value_usd')),
+        unconverted_count=Coalesce(of_counted(Count('id', filter=Q(value_usd__isnull=True))), 0),
+        value_year=of_counted(Min(ExtractYear('value_date'))),
+    )
+
+    values = dict(Project.objects.filter(pk__in=ids).values_list('pk', 'value_usd'))
+    shares_of = defaultdict(list)
+    shares = ProjectSector.objects.filter(project_id__in=ids).order_by('project_id', 'id')
+    for pk, project_id, percentage, current in shares.values_list('pk', 'project_id', 'percentage', 'value_usd'):
+        shares_of[project_id].append((pk, percentage, current))
+    changed = []
+    for project_id, project_shares in shares_of.items():
+        value = values[project_id]
+        weights = [percentage for _, percentage, _ in project_shares]
+        amounts = allocate(value, weights) if value else [None] * len(project_shares)
+        changed.extend(
+            (amount, pk) for (pk, _, current), amount in zip(project_shares, amounts, strict=True) if current != amount
+        )
+    # One prepared UPDATE run for every changed share: bulk_update's CASE expression with a
+    # branch per row costs time that grows with the square of the batch.
+    table = connection.ops.quote_name(ProjectSector._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f'UPDATE {table} SET value_usd = %s WHERE id = %s', changed)

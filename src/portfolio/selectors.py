@@ -75,8 +75,14 @@ def cached(user, name: str, compute):
     return value
 
 
+def summary_stats(user) -> dict:
+    """The headline figures, the stage breakdown and the illustrative share in one aggregate
+    query (one pass over the projects when the cache is cold after a write)."""
+    return cached(user, 'summary', lambda: _summary_stats(visible_projects(user)))
+
+
 def summary(user) -> Summary:
-    stats = cached(user, 'summary', lambda: _summary_stats(visible_projects(user)))
+    stats = summary_stats(user)
     return Summary(
         total_usd=cents(stats['total']),
         projects_visible=stats['visible'],
@@ -104,6 +110,13 @@ def _summary_stats(projects) -> dict:
         umbrellas=Count(
             'id', filter=Q(in_aggregates=False, is_umbrella=True) & ~Q(stage__in=[Stage.CANCELLED, Stage.SUSPENDED])
         ),
+        **{
+            f'{stage}_{measure}': function(
+                'id' if measure == 'projects' else 'value_usd', filter=Q(in_aggregates=True, stage=stage)
+            )
+            for stage in COUNTED_STAGES
+            for measure, function in (('projects', Count), ('value', Sum))
+        },
     )
 
 
@@ -111,12 +124,15 @@ def breakdown(user, dimension: str) -> list[Group]:
     """The headline split by stage, sector, region, financier or year, largest first."""
     if dimension not in DIMENSIONS:
         raise ValueError(f'unknown dimension {dimension!r}; expected one of {", ".join(DIMENSIONS)}')
-    rows = cached(user, f'breakdown:{dimension}', lambda: group_rows(visible_projects(user).counted(), dimension))
+    if dimension == 'stage':
+        stats = summary_stats(user)
+        rows = [(stage, stats[f'{stage}_projects'], stats[f'{stage}_value']) for stage in COUNTED_STAGES]
+    else:
+        rows = cached(user, f'breakdown:{dimension}', lambda: group_rows(visible_projects(user).counted(), dimension))
     labels = group_labels(dimension, [key for key, _, _ in rows])
     groups = [Group(key, labels.get(key, ''), projects, cents(value)) for key, projects, value in rows]
     if dimension == 'stage':
-        by_key = {group.key: group for group in groups}
-        return [by_key.get(stage, Group(stage, labels[stage], 0, ZERO)) for stage in COUNTED_STAGES]
+        return groups
     if dimension == 'year':
         return sorted(groups, key=lambda group: group.key or '9999')
     return _ordered(groups)
@@ -141,7 +157,7 @@ def group_rows(counted, dimension: str) -> list[tuple[str, int, Decimal | None]]
             .order_by()
         )
     else:
-        column = {'stage': 'stage', 'region': 'region', 'year': 'value_year'}[dimension]
+        column = {'region': 'region', 'year': 'value_year'}[dimension]
         rows = counted.values_list(column).annotate(projects=Count('id'), value=Sum('value_usd')).order_by()
     return [(str(key) if key is not None else NOT_STATED, projects, value) for key, projects, value in rows]
 
@@ -158,10 +174,6 @@ def group_labels(dimension: str, keys: list[str]) -> dict[str, str]:
         ids = [int(key) for key in keys if key]
         return {str(org.pk): org.name for org in Organization.objects.filter(pk__in=ids)}
     return {key: key for key in keys}
-
-
-def _group_values(projects: int, value) -> tuple[int, Decimal]:
-    return projects, cents(value)
 
 
 def cents(value) -> Decimal:
@@ -228,4 +240,4 @@ def drill_down(user, dimension: str, key: str) -> list[Contribution]:
 
 def illustrative_total(user) -> Decimal:
     """How much of the headline comes from illustrative (demonstration) records."""
-    return cents(cached(user, 'summary', lambda: _summary_stats(visible_projects(user)))['illustrative'])
+    return cents(summary_stats(user)['illustrative'])
