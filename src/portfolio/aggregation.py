@@ -54,20 +54,18 @@ def refresh_projects(project_ids) -> None:
 
 
 def _refresh_batch(ids: list[int]) -> None:
-    """Two set-based UPDATEs (which amounts count, then the project columns that follow from
+    """Set-based UPDATEs (which amounts count, then the project columns that follow from
     them), then the sector split, which needs exact decimal arithmetic, in Python."""
     current = Transaction.objects.filter(project_id=OuterRef('project_id'), superseded_by__isnull=True)
     has_commitment = Exists(current.filter(type__in=COMMITMENT_TYPES))
-    Transaction.objects.filter(project_id__in=ids).update(
-        counts_in_value=Case(
-            When(
-                Q(superseded_by__isnull=True)
-                & (Q(type__in=COMMITMENT_TYPES) | (Q(type__in=PLEDGE_TYPES) & ~has_commitment)),
-                then=True,
-            ),
-            default=False,
-        )
+    counts = Q(superseded_by__isnull=True) & (
+        Q(type__in=COMMITMENT_TYPES) | (Q(type__in=PLEDGE_TYPES) & ~has_commitment)
     )
+    # Only the rows whose flag changes are written (a row written is a new row version and an
+    # entry in every index on PostgreSQL).
+    in_batch = Transaction.objects.filter(project_id__in=ids)
+    in_batch.filter(counts, counts_in_value=False).update(counts_in_value=True)
+    in_batch.filter(~counts, counts_in_value=True).update(counts_in_value=False)
 
     def of_counted(aggregate):
         counted = Transaction.objects.filter(project_id=OuterRef('pk'), counts_in_value=True).order_by()

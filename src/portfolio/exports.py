@@ -8,6 +8,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterator
+from itertools import islice
 
 from django.db.models import Case, CharField, Func, Value, When
 from django.db.models.functions import Cast
@@ -50,18 +51,36 @@ class MoneyText(Func):
         return super().as_sql(compiler, connection, **extra)
 
 
-class PercentText(Func):
-    """A percentage as text without trailing zeros (60.00 -> "60", 33.50 -> "33.5"), as
-    hamkor.numbers.plain writes it."""
+class SectorsText(Func):
+    """A project's sector split as one text, "code percentage%" in the order the shares were
+    recorded, joined with "; " (percentages without trailing zeros: 60.00 -> "60").
+
+    Computed by the database in the export's own query: a query per chunk of projects with
+    their ids spelled out cost more than the rows themselves."""
 
     output_field = CharField()
+    # '%%%%' is a literal '%' once the template and then the driver have read it.
+    SQLITE = (
+        "(SELECT group_concat(item, '; ') FROM (SELECT sector.code || ' ' || printf('%%g', share.percentage) || '%%%%'"
+        ' AS item FROM {shares} share JOIN {sectors} sector ON sector.id = share.sector_id'
+        ' WHERE share.project_id = %(expressions)s ORDER BY share.id))'
+    )
+    POSTGRESQL = (
+        "(SELECT string_agg(sector.code || ' ' || CAST(trim_scale(share.percentage) AS text) || '%%%%', '; '"
+        ' ORDER BY share.id) FROM {shares} share JOIN {sectors} sector ON sector.id = share.sector_id'
+        ' WHERE share.project_id = %(expressions)s)'
+    )
+
+    def _template(self, template: str) -> str:
+        return template.format(
+            shares=ProjectSector._meta.db_table, sectors=ProjectSector.sector.field.related_model._meta.db_table
+        )
 
     def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="printf('%%g', %(expressions)s)", **extra)
+        return self.as_sql(compiler, connection, template=self._template(self.SQLITE), **extra)
 
-    def as_sql(self, compiler, connection, **extra):
-        extra.setdefault('template', 'CAST(trim_scale(%(expressions)s) AS text)')
-        return super().as_sql(compiler, connection, **extra)
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template=self._template(self.POSTGRESQL), **extra)
 
 
 def yes_no(name: str) -> Case:
@@ -71,6 +90,7 @@ def yes_no(name: str) -> Case:
 DATES = ('planned_start', 'planned_end', 'actual_start', 'actual_end')
 TEXT_COLUMNS = {
     'value_text': MoneyText('value_usd'),
+    'sectors_text': SectorsText('id'),
     'counted_text': yes_no('in_aggregates'),
     'umbrella_text': yes_no('is_umbrella'),
     'data_status_text': Case(
@@ -79,44 +99,34 @@ TEXT_COLUMNS = {
     **{f'{name}_text': Cast(name, CharField()) for name in DATES},  # ISO 8601 on both databases
 }
 FIELDS = (
-    'id', 'identifier', 'data_status_text', 'title_en', 'title_ru', 'title_zh', 'title_uz', 'status', 'stage',
+    'identifier', 'data_status_text', 'title_en', 'title_ru', 'title_zh', 'title_uz', 'status', 'stage',
     'counted_text', 'value_text', 'value_basis', 'value_year', 'unconverted_count', 'region', 'parent__identifier',
-    'umbrella_text', 'visibility', *(f'{name}_text' for name in DATES),
+    'umbrella_text', 'visibility', 'sectors_text', *(f'{name}_text' for name in DATES),
 )  # fmt: skip
 
 
 def project_row_chunks(projects) -> Iterator[list[list]]:
-    """The export's rows, a chunk at a time: plain tuples from the database (no model instance
-    per row), one query for the chunk's sectors, so that memory stays flat whatever the size."""
-    labels = tuple({key: str(label) for key, label in LABELS[name].items()} for name in ('status', 'stage', 'region'))
-    chunk: list[tuple] = []
-    for row in projects.annotate(**TEXT_COLUMNS).values_list(*FIELDS).iterator(chunk_size=CHUNK):
-        chunk.append(row)
-        if len(chunk) == CHUNK:
-            yield _chunk_rows(chunk, *labels)
-            chunk = []
-    if chunk:
-        yield _chunk_rows(chunk, *labels)
-
-
-def _chunk_rows(chunk: list[tuple], status_names: dict, stage_names: dict, region_names: dict) -> list[list]:
-    sectors: dict[int, list[str]] = {}
-    shares = ProjectSector.objects.filter(project_id__in=[row[0] for row in chunk]).order_by('project_id', 'id')
-    for project_id, code, percentage in shares.values_list('project_id', 'sector__code', PercentText('percentage')):
-        sectors.setdefault(project_id, []).append(f'{code} {percentage}%')
-    rows = []
-    for (
-        pk, identifier, data_status, title_en, title_ru, title_zh, title_uz, status, stage, counted,
-        value_text, value_basis, value_year, unconverted_count, region, parent, umbrella, visibility, *dates,
-    ) in chunk:  # fmt: skip
-        rows.append([
-            identifier, data_status, title_en, title_ru, title_zh, title_uz,
-            status, status_names[status], stage, stage_names[stage], counted,
-            value_text or '', value_basis, value_year or '', unconverted_count,
-            '; '.join(sectors.get(pk, ())), region, region_names.get(region, ''), parent or '',
-            umbrella, visibility, *(day or '' for day in dates),
-        ])  # fmt: skip
-    return rows
+    """The export's rows, a chunk at a time, from one query whose columns the database has
+    already turned into the file's text (no model instance and no query per row or chunk), so
+    that memory stays flat whatever the size."""
+    status_names, stage_names, region_names = (
+        {key: str(label) for key, label in LABELS[name].items()} for name in ('status', 'stage', 'region')
+    )
+    rows = projects.annotate(**TEXT_COLUMNS).values_list(*FIELDS).iterator(chunk_size=CHUNK)
+    while chunk := list(islice(rows, CHUNK)):
+        yield [
+            [
+                identifier, data_status, title_en, title_ru, title_zh, title_uz,
+                status, status_names[status], stage, stage_names[stage], counted,
+                value_text or '', value_basis, value_year or '', unconverted_count,
+                sectors or '', region, region_names.get(region, ''), parent or '',
+                umbrella, visibility, *(day or '' for day in dates),
+            ]
+            for (
+                identifier, data_status, title_en, title_ru, title_zh, title_uz, status, stage, counted, value_text,
+                value_basis, value_year, unconverted_count, region, parent, umbrella, visibility, sectors, *dates,
+            ) in chunk
+        ]  # fmt: skip
 
 
 class ChunkBuffer(io.StringIO):

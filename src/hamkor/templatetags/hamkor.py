@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -13,6 +13,8 @@ def usd(value) -> str:
     """An amount in US dollars, to the cent, with the locale's digit grouping."""
     if value is None or value == '':
         return '—'
+    if Decimal(value) < 0:
+        return '−' + usd(-Decimal(value))
     return '$' + number_format(Decimal(value).quantize(Decimal('0.01')), decimal_pos=2, force_grouping=True)
 
 
@@ -23,6 +25,8 @@ def usd_short(value) -> str:
     if value is None:
         return '—'
     amount = Decimal(value)
+    if amount < 0:
+        return '−' + usd_short(-amount)
     if (get_language() or '').startswith('zh'):
         for size, label in ((Decimal('1e8'), '亿'), (Decimal('1e4'), '万')):
             if abs(amount) >= size:
@@ -39,7 +43,8 @@ def usd_short(value) -> str:
 def percent(value) -> str:
     if value is None:
         return '—'
-    return number_format(Decimal(value) * 100, decimal_pos=1) + ' %'
+    rounded = (Decimal(value) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=1) + ' %'
 
 
 @register.filter

@@ -124,3 +124,21 @@ def test_amounts_are_grouped_in_every_language(language, expected):
 
     with translation.override(language):
         assert usd(Decimal('1325510949.28')) == expected
+
+
+def test_negative_amounts_carry_the_sign_before_the_currency_and_shares_are_rounded():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from hamkor.templatetags.hamkor import percent, usd, usd_short
+
+    with translation.override('en'):
+        assert usd_short(Decimal('-8850000000')) == '−$8.85 billion'
+        assert usd(Decimal('-1234.5')) == '−$1,234.50'
+        assert [percent(Decimal(v)) for v in ('0.13096', '0.09670', '0.06347', '0.0005')] == [
+            '13.1 %',
+            '9.7 %',
+            '6.3 %',
+            '0.1 %',
+        ]
