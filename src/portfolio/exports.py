@@ -43,7 +43,7 @@ class MoneyText(Func):
     output_field = CharField()
 
     def as_sqlite(self, compiler, connection, **extra):
-        template = "CASE WHEN %(expressions)s IS NULL THEN NULL ELSE printf('%%.2f', %(expressions)s) END"
+        template = "CASE WHEN %(expressions)s IS NULL THEN NULL ELSE printf('%%%%.2f', %(expressions)s) END"
         return self.as_sql(compiler, connection, template=template, **extra)
 
     def as_sql(self, compiler, connection, **extra):
@@ -61,7 +61,7 @@ class SectorsText(Func):
     output_field = CharField()
     # '%%%%' is a literal '%' once the template and then the driver have read it.
     SQLITE = (
-        "(SELECT group_concat(item, '; ') FROM (SELECT sector.code || ' ' || printf('%%g', share.percentage) || '%%%%'"
+        "(SELECT group_concat(item, '; ') FROM (SELECT sector.code || ' ' || printf('%%%%g', share.percentage) || '%%%%'"
         ' AS item FROM {shares} share JOIN {sectors} sector ON sector.id = share.sector_id'
         ' WHERE share.project_id = %(expressions)s ORDER BY share.id))'
     )

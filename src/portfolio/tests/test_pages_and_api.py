@@ -118,6 +118,16 @@ def test_csv_export_has_codes_names_and_marks_illustrative_rows(client, demo):
     assert rows[0]['counted_in_aggregates'] == 'no'  # an umbrella whose part is recorded
 
 
+def test_csv_export_is_one_query_whatever_the_number_of_rows(client, demo, django_assert_num_queries):
+    # Captured queries are formatted with their parameters (as with DEBUG on): the SQL the
+    # database formats amounts and percentages with must survive that too.
+    for params, expected_rows in (({'stage': 'committed'}, 3), ({}, 18)):
+        with django_assert_num_queries(1):
+            response = client.get('/portfolio/projects/export.csv', params)
+            body = b''.join(response.streaming_content).decode('utf-8-sig')
+        assert len(list(csv.DictReader(io.StringIO(body)))) == expected_rows
+
+
 def test_secretariat_creates_a_project_through_the_form(client_as, sectors):
     client = client_as('secretariat')
 
