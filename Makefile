@@ -26,6 +26,7 @@ setup: install
 	$(BIN)/hamkor collectstatic --no-input --verbosity 0
 	$(BIN)/hamkor load-reference
 	$(BIN)/hamkor load-demo
+	$(BIN)/hamkor demo trade-products
 
 serve:
 	@echo

@@ -4,6 +4,8 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import ObtainTokenView
 from core import api as core_api
 from portfolio import api as portfolio_api
+from sources import api as sources_api
+from trade import api as trade_api
 
 router = DefaultRouter()
 router.register('reference/countries', core_api.CountryViewSet, basename='country')
@@ -18,6 +20,8 @@ router.register('reference/datasets', core_api.ReferenceDatasetViewSet, basename
 router.register('organizations', portfolio_api.OrganizationViewSet, basename='organization')
 router.register('projects', portfolio_api.ProjectViewSet, basename='project')
 router.register('changes', core_api.ChangeViewSet, basename='change')
+router.register('sources', sources_api.SourceViewSet, basename='source')
+router.register('claims', sources_api.ClaimViewSet, basename='claim')
 
 urlpatterns = [
     path('auth/token/', ObtainTokenView.as_view(), name='api-token'),
@@ -30,5 +34,8 @@ urlpatterns = [
         name='portfolio-drill-down',
     ),
     path('projects/export.csv', portfolio_api.ProjectExportView.as_view(), name='project-export'),
+    path('trade/monitor/', trade_api.MonitorView.as_view(), name='trade-monitor'),
+    path('trade/targets/', trade_api.TargetsView.as_view(), name='trade-targets'),
+    path('trade/products/', trade_api.ProductsView.as_view(), name='trade-products'),
     *router.urls,
 ]

@@ -31,7 +31,7 @@ NAVIGATION = (
 )
 
 
-NAMESPACE_SECTIONS = {'portfolio': 'portfolio', 'trade': 'trade', 'core': 'reference'}
+NAMESPACE_SECTIONS = {'portfolio': 'portfolio', 'trade': 'trade', 'core': 'reference', 'sources': 'reference'}
 
 
 def current_section(request) -> str:

@@ -191,6 +191,8 @@ SPECTACULAR_SETTINGS = {
     'ENUM_NAME_OVERRIDES': {
         'ProjectStatusEnum': 'portfolio.choices.ProjectStatus',
         'OrganizationStatusEnum': 'portfolio.models.OrganizationStatus',
+        'SourceKindEnum': 'sources.models.Source.Kind',
+        'ClaimMetricEnum': 'sources.models.Claim.Metric',
     },
 }
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path('reference/', include('core.urls')),
     path('portfolio/', include('portfolio.urls')),
     path('trade/', include('trade.urls')),
+    path('sources/', include('sources.urls')),
     path('i18n/', include('django.conf.urls.i18n')),
     path('admin/', admin.site.urls),
     path('api/', include('hamkor.api_urls')),

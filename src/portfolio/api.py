@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -10,11 +10,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import NamesField
-from core.models import Country
+from core.models import Country, Currency
 from portfolio import selectors, services
 from portfolio.choices import ProjectStatus
 from portfolio.filters import OrganizationFilter, ProjectFilter
-from portfolio.models import CooperationSector, Organization, Project, ProjectSector
+from portfolio.models import (
+    Budget,
+    CooperationSector,
+    DocumentLink,
+    Organization,
+    PlannedDisbursement,
+    Project,
+    ProjectSector,
+)
+from sources.models import Source
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -98,6 +107,84 @@ class ProjectSerializer(serializers.ModelSerializer):
         return services.update_project(project=instance, sectors=self._sectors(validated_data), **validated_data)
 
 
+class CurrencyCodeField(serializers.SlugRelatedField):
+    default_error_messages = {'does_not_exist': 'Unknown currency {value}: not an ISO 4217 code in the reference data.'}
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field='code', queryset=Currency.objects.all(), **kwargs)
+
+
+CONVERSION_FIELDS = ['value_usd', 'fx_rate', 'fx_note']
+
+
+class BudgetSerializer(serializers.ModelSerializer):
+    """A budget (IATI `budget`); `value_usd` is empty when no rate covers the value date, and
+    `fx_note` then says why. Budgets are not part of the portfolio value."""
+
+    currency = CurrencyCodeField()
+
+    class Meta:
+        model = Budget
+        fields = ['id', *services.BUDGET_FIELDS, *CONVERSION_FIELDS]
+        read_only_fields = CONVERSION_FIELDS
+
+
+class PlannedDisbursementSerializer(serializers.ModelSerializer):
+    currency = CurrencyCodeField()
+
+    class Meta:
+        model = PlannedDisbursement
+        fields = ['id', *services.PLANNED_DISBURSEMENT_FIELDS, *CONVERSION_FIELDS]
+        read_only_fields = CONVERSION_FIELDS
+
+
+class DocumentLinkSerializer(serializers.ModelSerializer):
+    """A document link (IATI `document-link`); `category` is an activity DocumentCategory code."""
+
+    titles = NamesField('title')
+    source = serializers.SlugRelatedField(
+        slug_field='key', queryset=Source.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = DocumentLink
+        fields = ['id', 'titles', *services.DOCUMENT_FIELDS]
+        extra_kwargs = {f'title_{language}': {'write_only': True} for language in ('en', 'ru', 'zh', 'uz')}
+
+
+class RelationSerializer(serializers.Serializer):
+    relation = serializers.ChoiceField(choices=services.Relation.ALL)
+    identifier = serializers.CharField(max_length=100, help_text='Identifier of the other project.')
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    """One project with its budgets, planned disbursements, documents and the linked projects
+    the caller may see (the list leaves them out to stay one query per page)."""
+
+    budgets = BudgetSerializer(many=True, read_only=True)
+    planned_disbursements = PlannedDisbursementSerializer(many=True, read_only=True)
+    documents = DocumentLinkSerializer(many=True, read_only=True)
+    linked = serializers.SerializerMethodField()
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, 'linked', 'budgets', 'planned_disbursements', 'documents']
+
+    def get_linked(self, project) -> list[str]:
+        """Identifiers of the linked projects the caller may see."""
+        request = self.context.get('request')
+        visible = project.linked.visible_to(request.user if request else None)
+        return list(visible.order_by('identifier').values_list('identifier', flat=True))
+
+
+class ChangesProject(permissions.BasePermission):
+    """Budgets, documents and relations are part of a project: changing them is changing it."""
+
+    def has_permission(self, request, view):
+        return bool(
+            request.user and request.user.is_authenticated and request.user.has_perm('portfolio.change_project')
+        )
+
+
 class StatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ProjectStatus.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default='')
@@ -117,6 +204,9 @@ class ProjectViewSet(viewsets.ModelViewSet):
             .prefetch_related(Prefetch('sectors', ProjectSector.objects.select_related('sector')))
         )
 
+    def get_serializer_class(self):
+        return ProjectDetailSerializer if self.action == 'retrieve' else ProjectSerializer
+
     def perform_destroy(self, instance):
         services.delete_project(project=instance)
 
@@ -129,6 +219,95 @@ class ProjectViewSet(viewsets.ModelViewSet):
         project = services.change_status(project=project, **body.validated_data)
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
 
+    def _add(self, request, serializer_class, service):
+        project = self.get_object()
+        body = serializer_class(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        record = service(project=project, **body.validated_data)
+        return Response(serializer_class(record, context=self.get_serializer_context()).data, status=201)
+
+    def _remove(self, records, item, service, keyword):
+        project = self.get_object()
+        record = getattr(project, records).filter(pk=item).first()
+        if record is None:
+            raise NotFound(f'no such record on project {project.identifier}')
+        service(**{keyword: record})
+        return Response(status=204)
+
+    @extend_schema(request=BudgetSerializer, responses={201: BudgetSerializer})
+    @action(detail=True, methods=['post'], permission_classes=[ChangesProject], url_name='budgets')
+    def budgets(self, request, pk=None):
+        """Add a budget (validated and converted like the form: at most a year, end after start)."""
+        return self._add(request, BudgetSerializer, services.add_budget)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(
+        detail=True, methods=['delete'], permission_classes=[ChangesProject],
+        url_path=r'budgets/(?P<item>[0-9]+)', url_name='budget',
+    )  # fmt: skip
+    def remove_budget(self, request, pk=None, item=None):
+        return self._remove('budgets', item, services.remove_budget, 'budget')
+
+    @extend_schema(request=PlannedDisbursementSerializer, responses={201: PlannedDisbursementSerializer})
+    @action(
+        detail=True, methods=['post'], permission_classes=[ChangesProject],
+        url_path='planned-disbursements', url_name='planned-disbursements',
+    )  # fmt: skip
+    def planned_disbursements(self, request, pk=None):
+        return self._add(request, PlannedDisbursementSerializer, services.add_planned_disbursement)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(
+        detail=True, methods=['delete'], permission_classes=[ChangesProject],
+        url_path=r'planned-disbursements/(?P<item>[0-9]+)', url_name='planned-disbursement',
+    )  # fmt: skip
+    def remove_planned_disbursement(self, request, pk=None, item=None):
+        return self._remove('planned_disbursements', item, services.remove_planned_disbursement, 'planned_disbursement')
+
+    @extend_schema(request=DocumentLinkSerializer, responses={201: DocumentLinkSerializer})
+    @action(detail=True, methods=['post'], permission_classes=[ChangesProject], url_name='documents')
+    def documents(self, request, pk=None):
+        """Link a document (http/https address, MIME format, activity DocumentCategory code)."""
+        return self._add(request, DocumentLinkSerializer, services.add_document)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(
+        detail=True, methods=['delete'], permission_classes=[ChangesProject],
+        url_path=r'documents/(?P<item>[0-9]+)', url_name='document',
+    )  # fmt: skip
+    def remove_document(self, request, pk=None, item=None):
+        return self._remove('documents', item, services.remove_document, 'document')
+
+    def _other(self, identifier: str) -> Project:
+        other = Project.objects.visible_to(self.request.user).filter(identifier=identifier).first()
+        if other is None:
+            raise serializers.ValidationError({'identifier': [f'No project with the identifier {identifier}.']})
+        return other
+
+    @extend_schema(request=RelationSerializer, responses={201: RelationSerializer})
+    @action(detail=True, methods=['post'], permission_classes=[ChangesProject], url_name='relations')
+    def relations(self, request, pk=None):
+        """Link another project, or make it this project's parent or one of its parts (cycles are refused)."""
+        project = self.get_object()
+        body = RelationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        other = self._other(body.validated_data['identifier'])
+        services.relate_projects(project=project, other=other, relation=body.validated_data['relation'])
+        return Response(body.data, status=201)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(
+        detail=True, methods=['delete'], permission_classes=[ChangesProject],
+        url_path=r'relations/(?P<relation>linked|parent|child)/(?P<identifier>[^/]+)', url_name='relation',
+    )  # fmt: skip
+    def remove_relation(self, request, pk=None, relation=None, identifier=None):
+        project = self.get_object()
+        other = Project.objects.visible_to(request.user).filter(identifier=identifier).first()
+        if other is None:
+            raise NotFound(f'no project {identifier!r}')
+        services.unrelate_projects(project=project, other=other, relation=relation)
+        return Response(status=204)
+
 
 class GroupSerializer(serializers.Serializer):
     key = serializers.CharField()
@@ -137,6 +316,7 @@ class GroupSerializer(serializers.Serializer):
     value_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
 
 
+@extend_schema_serializer(component_name='AnnouncedFigure')  # sources.api has its own Claim
 class ClaimSerializer(serializers.Serializer):
     metric = serializers.CharField()
     comparator = serializers.CharField()

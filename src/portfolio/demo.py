@@ -20,7 +20,16 @@ from core.models import Country, Currency
 from hamkor.context import change_context
 from portfolio import services
 from portfolio.choices import FinanceType, ProjectStatus, Region, TransactionType
-from portfolio.models import CooperationSector, Organization, Project
+from portfolio.models import (
+    Budget,
+    BudgetStatus,
+    BudgetType,
+    CooperationSector,
+    DocumentLink,
+    Organization,
+    PlannedDisbursement,
+    Project,
+)
 from sources.models import Citation, Claim, Confidence, Source
 
 REPORT_KEY = 'trend-2-september'
@@ -98,6 +107,28 @@ ILLUSTRATIVE = [
     ('ILL-CHEM-SODA', 'Soda ash plant, Karakalpakstan (cancelled)', ProjectStatus.CANCELLED,
      [('chemistry', 100)], Region.KARAKALPAKSTAN, False, None,
      [(TransactionType.INCOMING_COMMITMENT, '200000000', 'USD', '2021-07-07', FinanceType.LOAN, 'Export-Import Bank of China', False)]),
+]  # fmt: skip
+
+
+# Planned money and documents of illustrative projects only (they show the budget and document
+# sections of the project page; budgets never add to the portfolio value).
+# Budgets: (project, type, status, period start, period end, value, currency, value date)
+ILLUSTRATIVE_BUDGETS = [
+    ('ILL-GE-SOLAR-SAM', BudgetType.ORIGINAL, BudgetStatus.COMMITTED, '2024-01-01', '2024-12-31', '900000000', 'CNY', '2024-01-01'),
+    ('ILL-GE-SOLAR-SAM', BudgetType.ORIGINAL, BudgetStatus.INDICATIVE, '2025-01-01', '2025-12-31', '1100000000', 'CNY', '2025-01-01'),
+    ('ILL-MIN-COPPER', BudgetType.ORIGINAL, BudgetStatus.INDICATIVE, '2024-04-01', '2025-03-31', '150000000', 'USD', '2024-04-01'),
+]  # fmt: skip
+# Planned disbursements: (project, period start, period end, value, currency, value date, provider)
+ILLUSTRATIVE_PLANNED_DISBURSEMENTS = [
+    ('ILL-GE-SOLAR-SAM', '2024-04-01', '2024-06-30', '900000000', 'CNY', '2024-04-01', 'China Development Bank'),
+]
+# Documents: example.org is reserved for examples, so no real document is implied.
+# (project, url, format, title, category, language, date)
+ILLUSTRATIVE_DOCUMENTS = [
+    ('ILL-GE-SOLAR-SAM', 'https://example.org/illustrative/ILL-GE-SOLAR-SAM/feasibility-study.pdf', 'application/pdf',
+     'Feasibility study (illustrative: not a real document)', 'A01', 'en', '2023-03-15'),
+    ('ILL-MIN-COPPER', 'https://example.org/illustrative/ILL-MIN-COPPER/loan-agreement-summary.html', 'text/html',
+     'Loan agreement summary (illustrative: not a real document)', 'A06', 'en', '2024-03-01'),
 ]  # fmt: skip
 
 
@@ -212,8 +243,40 @@ def _load() -> DemoReport:
             services.change_status(project=project, status=status, reason='Illustrative record entered at this stage.')
         report.created += 1
         report.illustrative += 1
+    _planned_and_documents(report, organizations)
     report.illustrative = Project.objects.filter(is_illustrative=True).count()
     return report
+
+
+def _planned_and_documents(report, organizations) -> None:
+    projects = Project.objects.filter(is_illustrative=True).in_bulk(field_name='identifier')
+    currencies = Currency.objects.in_bulk(field_name='code')
+    day = datetime.date.fromisoformat
+    for identifier, kind, status, start, end, value, currency, value_date in ILLUSTRATIVE_BUDGETS:
+        project = projects[identifier]
+        if Budget.objects.filter(project=project, type=kind, period_start=day(start)).exists():
+            report.existing += 1
+            continue
+        services.add_budget(project=project, type=kind, status=status, period_start=day(start), period_end=day(end),
+                            value=Decimal(value), currency=currencies[currency], value_date=day(value_date))  # fmt: skip
+        report.created += 1
+    for identifier, start, end, value, currency, value_date, provider in ILLUSTRATIVE_PLANNED_DISBURSEMENTS:
+        project = projects[identifier]
+        if PlannedDisbursement.objects.filter(project=project, period_start=day(start)).exists():
+            report.existing += 1
+            continue
+        services.add_planned_disbursement(project=project, period_start=day(start), period_end=day(end),
+                                          value=Decimal(value), currency=currencies[currency],
+                                          value_date=day(value_date), provider=organizations[provider])  # fmt: skip
+        report.created += 1
+    for identifier, url, mime, title, category, language, date in ILLUSTRATIVE_DOCUMENTS:
+        project = projects[identifier]
+        if DocumentLink.objects.filter(project=project, url=url).exists():
+            report.existing += 1
+            continue
+        services.add_document(project=project, url=url, format=mime, title_en=title, category=category,
+                              language=language, document_date=day(date))  # fmt: skip
+        report.created += 1
 
 
 def _organization(report, source, locator_key, *, aliases, confidence=Confidence.MEDIUM, **values) -> Organization:

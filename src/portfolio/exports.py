@@ -61,8 +61,8 @@ class SectorsText(Func):
     output_field = CharField()
     # '%%%%' is a literal '%' once the template and then the driver have read it.
     SQLITE = (
-        "(SELECT group_concat(item, '; ') FROM (SELECT sector.code || ' ' || printf('%%%%g', share.percentage) || '%%%%'"
-        ' AS item FROM {shares} share JOIN {sectors} sector ON sector.id = share.sector_id'
+        "(SELECT group_concat(item, '; ') FROM (SELECT sector.code || ' ' || printf('%%%%g', share.percentage)"
+        " || '%%%%' AS item FROM {shares} share JOIN {sectors} sector ON sector.id = share.sector_id"
         ' WHERE share.project_id = %(expressions)s ORDER BY share.id))'
     )
     POSTGRESQL = (

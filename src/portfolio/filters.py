@@ -2,8 +2,12 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Side
 from portfolio.choices import ProjectStatus, Region, Stage, Visibility
-from portfolio.models import CooperationSector, Organization, Project, Transaction
+from portfolio.models import CooperationSector, Organization, Participant, Project, Transaction
+
+# A participant's side is its organization's country (see Participant); other countries are neither side.
+SIDE_COUNTRY = {Side.UZBEKISTAN: 'UZB', Side.CHINA: 'CHN'}
 
 SORTS = {
     'identifier': ('identifier',),
@@ -27,6 +31,19 @@ class ProjectFilter(django_filters.FilterSet):
     financier = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.filter(kind='bank'), method='filter_financier', label=_('Financier')
     )
+    side = django_filters.ChoiceFilter(
+        choices=[
+            (Side.UZBEKISTAN, _('Uzbek organization')),
+            (Side.CHINA, _('Chinese organization')),
+            (Side.JOINT, _('Both sides')),
+        ],
+        method='filter_side',
+        label=_('Side'),
+        help_text=_(
+            'Projects in which an organization from Uzbekistan (UZ), from China (CN), or from both (JOINT) takes '
+            "part, as a participant or as the financier of an amount; an organization's side is its country."
+        ),
+    )
     visibility = django_filters.ChoiceFilter(choices=Visibility.choices, label=_('Visibility'))
     year = django_filters.NumberFilter(field_name='value_year', label=_('Year'))
     min_value = django_filters.NumberFilter(field_name='value_usd', lookup_expr='gte', label=_('Value from (USD)'))
@@ -48,6 +65,20 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_financier(self, queryset, name, value: int):  # the hint documents the id in the API schema
         return queryset.filter(Exists(Transaction.objects.filter(project=OuterRef('pk'), provider=value)))
+
+    def filter_side(self, queryset, name, value: str):
+        """An organization takes part in a project as a participant or as the financier of one of its
+        amounts (as on the organization's page)."""
+
+        def has_participant_from(side):
+            country = SIDE_COUNTRY[side]
+            return Exists(
+                Participant.objects.filter(project=OuterRef('pk'), organization__country__iso3=country)
+            ) | Exists(Transaction.objects.filter(project=OuterRef('pk'), provider__country__iso3=country))
+
+        if value == Side.JOINT:
+            return queryset.filter(has_participant_from(Side.UZBEKISTAN), has_participant_from(Side.CHINA))
+        return queryset.filter(has_participant_from(value))
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS[value])

@@ -5,10 +5,32 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CodelistItem, Currency
 from hamkor.numbers import plain
 from portfolio.choices import ParticipantRole, ProjectStatus
-from portfolio.models import CooperationSector, Organization, Project, Transaction
-from portfolio.services import ORGANIZATION_FIELDS, PROJECT_FIELDS, TRANSACTION_FIELDS
+from portfolio.models import (
+    ACTIVITY_DOCUMENT_CATEGORY,
+    DOCUMENT_CATEGORY_CODELIST,
+    Budget,
+    CooperationSector,
+    DocumentLink,
+    Organization,
+    PlannedDisbursement,
+    Project,
+    Transaction,
+)
+from portfolio.services import (
+    BUDGET_FIELDS,
+    DOCUMENT_FIELDS,
+    ORGANIZATION_FIELDS,
+    PLANNED_DISBURSEMENT_FIELDS,
+    PROJECT_FIELDS,
+    TRANSACTION_FIELDS,
+    Relation,
+)
+from sources.models import Source
+
+DATE_INPUT = forms.DateInput(attrs={'type': 'date'})
 
 
 class OrganizationForm(forms.ModelForm):
@@ -112,3 +134,95 @@ class MilestoneForm(forms.Form):
     actual_date = forms.DateField(
         label=_('Actual date'), required=False, widget=forms.DateInput(attrs={'type': 'date'})
     )
+
+
+class CurrencyChoiceField(forms.ModelChoiceField):
+    """A currency by its ISO 4217 code, with an error that names the code it did not know."""
+
+    default_error_messages = {
+        'invalid_choice': _('Unknown currency %(value)s: not an ISO 4217 code in the reference data.')
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Currency.objects.filter(is_withdrawn=False), to_field_name='code', **kwargs)
+
+    def label_from_instance(self, currency):
+        return f'{currency.code} — {currency.name_en}'
+
+
+class PlannedAmountForm(forms.ModelForm):
+    currency = CurrencyChoiceField(label=capfirst(_('currency')))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ('provider', 'receiver'):
+            if name in self.fields:
+                self.fields[name].queryset = Organization.objects.order_by('name_en')
+
+    def _post_clean(self):
+        """Validation is the service's (it also converts the amount); the form only parses fields."""
+
+
+class BudgetForm(PlannedAmountForm):
+    class Meta:
+        model = Budget
+        fields = BUDGET_FIELDS
+        widgets = dict.fromkeys(('period_start', 'period_end', 'value_date'), DATE_INPUT)
+        help_texts = {'period_end': _('At most a year after the start: report a multi-year budget year by year.')}
+
+
+class PlannedDisbursementForm(PlannedAmountForm):
+    class Meta:
+        model = PlannedDisbursement
+        fields = PLANNED_DISBURSEMENT_FIELDS
+        widgets = dict.fromkeys(('period_start', 'period_end', 'value_date'), DATE_INPUT)
+
+
+def document_category_choices():
+    items = CodelistItem.objects.filter(
+        codelist__name=DOCUMENT_CATEGORY_CODELIST, category=ACTIVITY_DOCUMENT_CATEGORY, is_withdrawn=False
+    ).order_by('code')
+    return [('', '---------'), *((item.code, f'{item.code} {item.name_en}') for item in items)]
+
+
+class DocumentForm(forms.ModelForm):
+    url = forms.CharField(label=_('Address (URL)'), max_length=1000, widget=forms.URLInput)
+    category = forms.ChoiceField(label=_('Category'), choices=document_category_choices)
+    source = forms.ModelChoiceField(
+        label=_('Source record'),
+        queryset=Source.objects.order_by('title'),
+        required=False,
+        help_text=_('When the document is one of the recorded sources.'),
+    )
+
+    class Meta:
+        model = DocumentLink
+        fields = DOCUMENT_FIELDS
+        widgets = {'document_date': DATE_INPUT}
+
+    def _post_clean(self):
+        """Validation is the service's; the form only parses fields."""
+
+
+class RelationForm(forms.Form):
+    relation = forms.ChoiceField(
+        label=_('Relation'),
+        choices=[
+            (Relation.LINKED, _('Linked to this project')),
+            (Relation.PARENT, _('The project this one is part of (parent)')),
+            (Relation.CHILD, _('A part of this project (child)')),
+        ],
+    )
+    identifier = forms.CharField(label=_('Identifier of the other project'), max_length=100)
+
+    def __init__(self, *args, projects, **kwargs):
+        """`projects`: the projects the user may see; any other identifier is unknown to them."""
+        super().__init__(*args, **kwargs)
+        self.projects = projects
+
+    def clean_identifier(self):
+        identifier = self.cleaned_data['identifier'].strip()
+        other = self.projects.filter(identifier=identifier).first()
+        if other is None:
+            raise ValidationError(_('No project with the identifier %(identifier)s.') % {'identifier': identifier})
+        return other

@@ -1,11 +1,16 @@
+import datetime
+import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CodelistItem
 from hamkor.models import ChangeLoggedMixin, ChangeLoggedModel, localized, translated_search
 from portfolio.choices import (
     FinanceType,
@@ -423,6 +428,239 @@ class Transaction(ChangeLoggedModel):
 
     def __str__(self):
         return f'{self.get_type_display()} {self.value} {self.currency_id} ({self.value_date})'
+
+
+#
+# Budgets and planned disbursements (IATI 2.03 `budget`, `planned-disbursement`)
+#
+
+
+class BudgetType(models.TextChoices):
+    """IATI BudgetType codes (also the type of a planned disbursement)."""
+
+    ORIGINAL = '1', _('Original')
+    REVISED = '2', _('Revised')
+
+
+class BudgetStatus(models.TextChoices):
+    """IATI BudgetStatus codes."""
+
+    INDICATIVE = '1', _('Indicative')
+    COMMITTED = '2', _('Committed')
+
+
+def one_year_after(day: datetime.date) -> datetime.date:
+    """The same calendar day a year later (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+class PlannedAmount(ChangeLoggedModel):
+    """Money planned for a period, in its own currency, with its USD value at the value date and
+    the rate used (as for transactions: an amount no rate covers keeps `value_usd` empty and is
+    flagged, never counted as zero).
+
+    Planned amounts are shown with the project but never make the portfolio's value: the
+    aggregates count what was committed or pledged (docs/portfolio-aggregation.md).
+    """
+
+    period_start = models.DateField(_('period start'))
+    period_end = models.DateField(_('period end'), null=True, blank=True)
+    value = models.DecimalField(
+        _('value'), max_digits=20, decimal_places=2, validators=[MinValueValidator(Decimal('0.01'))]
+    )
+    currency = models.ForeignKey(
+        'core.Currency', on_delete=models.PROTECT, to_field='code', db_column='currency_code',
+        related_name='+', verbose_name=_('currency'),
+    )  # fmt: skip
+    value_date = models.DateField(
+        _('value date'), help_text=_('The date whose exchange rate converts the amount; usually the period start.')
+    )
+    value_usd = models.DecimalField(_('value (USD)'), max_digits=20, decimal_places=2, null=True, editable=False)
+    fx_rate = models.DecimalField(_('rate used'), max_digits=40, decimal_places=24, null=True, editable=False)
+    fx_note = models.CharField(_('conversion'), max_length=300, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.period_start and self.period_end and self.period_end <= self.period_start:
+            raise ValidationError({'period_end': _('The period must end after it starts.')})
+
+
+class Budget(PlannedAmount):
+    """What a project expects to spend in a period of at most a year (IATI `budget`)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='budgets')
+    type = models.CharField(_('type'), max_length=1, choices=BudgetType.choices, default=BudgetType.ORIGINAL)
+    status = models.CharField(_('status'), max_length=1, choices=BudgetStatus.choices, default=BudgetStatus.INDICATIVE)
+    period_end = models.DateField(_('period end'))
+
+    class Meta:
+        ordering = ['period_start', 'type', 'id']
+        verbose_name = _('budget')
+        verbose_name_plural = _('budgets')
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gt=0), name='portfolio_budget_value_positive'),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gt=models.F('period_start')),
+                name='portfolio_budget_period_order',
+                violation_error_message=_('The period must end after it starts.'),
+            ),
+        ]
+
+    def __str__(self):
+        return f'{self.get_type_display()} {self.value:,} {self.currency_id} ({self.period_start} – {self.period_end})'
+
+    def clean(self):
+        super().clean()
+        # IATI: a budget period must not be longer than one year; a multi-year budget is
+        # reported as one budget per year (or shorter period), so the years can be compared.
+        if self.period_start and self.period_end and self.period_end >= one_year_after(self.period_start):
+            raise ValidationError(
+                {
+                    'period_end': _(
+                        'A budget period may not be longer than one year (IATI rule: report a multi-year budget '
+                        'as one budget per year); this one runs from %(start)s to %(end)s.'
+                    )
+                    % {'start': self.period_start.isoformat(), 'end': self.period_end.isoformat()}
+                }
+            )
+
+
+class PlannedDisbursement(PlannedAmount):
+    """A payment expected in a period, from a provider to a receiver (IATI `planned-disbursement`)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='planned_disbursements')
+    type = models.CharField(_('type'), max_length=1, choices=BudgetType.choices, blank=True)
+    provider = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name='planned_provided',
+        verbose_name=_('provider'),
+    )  # fmt: skip
+    receiver = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name='planned_received',
+        verbose_name=_('receiver'),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ['period_start', 'id']
+        verbose_name = _('planned disbursement')
+        verbose_name_plural = _('planned disbursements')
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__gt=0), name='portfolio_planned_disbursement_value_positive'
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__isnull=True) | models.Q(period_end__gt=models.F('period_start')),
+                name='portfolio_planned_disbursement_period_order',
+                violation_error_message=_('The period must end after it starts.'),
+            ),
+        ]
+
+    def __str__(self):
+        period = f'{self.period_start} – {self.period_end}' if self.period_end else str(self.period_start)
+        return f'{self.value:,} {self.currency_id} ({period})'
+
+
+#
+# Documents (IATI `document-link`)
+#
+
+MIME_TYPE = re.compile(r'^[a-z]+/[a-z0-9][a-z0-9!#$&^_.+-]*$')
+DOCUMENT_CATEGORY_CODELIST = 'DocumentCategory'
+ACTIVITY_DOCUMENT_CATEGORY = 'A'  # B-categories are for an organisation's own documents
+
+
+def validate_web_link(value: str) -> None:
+    """Only http and https: a link is opened by readers' browsers, so no javascript:, file: or ftp:."""
+    scheme = urlsplit(value).scheme.lower()
+    if scheme not in ('http', 'https'):
+        raise ValidationError(
+            _('Only http:// and https:// links are accepted (this one starts with “%(scheme)s”).')
+            % {'scheme': f'{scheme}:' if scheme else value[:20]},
+            code='scheme',
+        )
+    URLValidator(schemes=['http', 'https'])(value)
+
+
+def validate_mime_type(value: str) -> None:
+    if not MIME_TYPE.match(value):
+        raise ValidationError(
+            _('“%(value)s” is not a MIME type; give one such as application/pdf or text/html.') % {'value': value},
+            code='mime',
+        )
+
+
+class DocumentLanguage(models.TextChoices):
+    """ISO 639-1 codes of the languages the cooperation's documents are written in."""
+
+    ENGLISH = 'en', _('English')
+    RUSSIAN = 'ru', _('Russian')
+    CHINESE = 'zh', _('Chinese')
+    UZBEK = 'uz', _('Uzbek')
+
+
+class DocumentLink(ChangeLoggedModel):
+    """A document about a project published on the web (IATI `document-link`)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='documents')
+    url = models.CharField(_('address (URL)'), max_length=1000, validators=[validate_web_link])
+    format = models.CharField(
+        _('format'), max_length=100, validators=[validate_mime_type], help_text=_('MIME type, e.g. application/pdf.')
+    )
+    title_en = models.CharField(_('title (English)'), max_length=300)
+    title_ru = models.CharField(_('title (Russian)'), max_length=300, blank=True)
+    title_zh = models.CharField(_('title (Chinese)'), max_length=300, blank=True)
+    title_uz = models.CharField(_('title (Uzbek)'), max_length=300, blank=True)
+    category = models.CharField(_('category'), max_length=3, help_text=_('IATI DocumentCategory code (A01–A12).'))
+    language = models.CharField(_('language'), max_length=2, choices=DocumentLanguage.choices, blank=True)
+    document_date = models.DateField(_('document date'), null=True, blank=True)
+    source = models.ForeignKey(
+        'sources.Source', on_delete=models.PROTECT, null=True, blank=True, related_name='document_links',
+        verbose_name=_('source'), help_text=_('The source record this document is, when it is one.'),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ['category', 'title_en', 'id']
+        verbose_name = _('document')
+        verbose_name_plural = _('documents')
+        constraints = [
+            models.UniqueConstraint(
+                fields=['project', 'url'],
+                name='portfolio_documentlink_unique_url',
+                violation_error_message=_('This document is already linked to the project.'),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title_en
+
+    @property
+    def title(self) -> str:
+        return localized(self, 'title')
+
+    def clean(self):
+        super().clean()
+        if not self.category:
+            return
+        item = CodelistItem.objects.filter(codelist__name=DOCUMENT_CATEGORY_CODELIST, code=self.category).first()
+        if item is None:
+            raise ValidationError(
+                {'category': _('%(code)s is not an IATI document category.') % {'code': self.category}}
+            )
+        if item.category != ACTIVITY_DOCUMENT_CATEGORY:
+            raise ValidationError(
+                {
+                    'category': _(
+                        "%(code)s (%(name)s) is a category for an organisation's own documents; "
+                        "a project's documents use the activity categories A01–A12."
+                    )
+                    % {'code': item.code, 'name': item.name_en}
+                }
+            )
 
 
 class PortfolioState(models.Model):

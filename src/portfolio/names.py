@@ -42,3 +42,31 @@ def organizations_named(names: list[str], exclude: int | None = None):
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude)
     return [organization for organization in candidates if organization_keys(organization) & wanted]
+
+
+def check_new_names_are_free(organization, aliases: list[str] | None = None) -> None:
+    """Refuse names or aliases an update gives `organization` that another organization already has.
+
+    The rule of services.create_organization, applied on update to the names the update adds
+    (compared with the stored record): a rename cannot make a second record of an organization.
+    Names it already had are not re-checked, so that an organization created as a deliberate
+    duplicate can still be edited. `aliases` None: the aliases stay as stored.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from portfolio.models import Organization
+
+    stored = Organization.objects.prefetch_related('aliases').filter(pk=organization.pk).first()
+    before = organization_keys(stored) if stored is not None else set()
+    names = [organization.name_en, organization.name_ru, organization.name_zh, organization.name_uz]
+    names += list(aliases) if aliases is not None else [alias.name for alias in stored.aliases.all()] if stored else []
+    added = [name for name in names if name and name.strip() and normalize_name(name) not in before]
+    duplicates = organizations_named(added, exclude=organization.pk) if added else []
+    if duplicates:
+        raise ValidationError(
+            {
+                'name_en': _('An organization with this name already exists: %(names)s.')
+                % {'names': '; '.join(f'{d.name_en} (#{d.pk})' for d in duplicates)}
+            }
+        )

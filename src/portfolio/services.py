@@ -15,17 +15,21 @@ from hamkor.context import current_change_context
 from portfolio.aggregation import refresh_projects
 from portfolio.choices import LIFECYCLE, ProjectStatus
 from portfolio.models import (
+    Budget,
     CooperationSector,
+    DocumentLink,
     Milestone,
     Organization,
     OrganizationAlias,
     Participant,
+    PlannedAmount,
+    PlannedDisbursement,
     Project,
     ProjectSector,
     StatusChange,
     Transaction,
 )
-from portfolio.names import normalize_name, organizations_named
+from portfolio.names import check_new_names_are_free, normalize_name, organizations_named
 
 #
 # Organizations
@@ -72,6 +76,7 @@ def update_organization(*, organization: Organization, aliases: list[str] | None
             raise TypeError(f'{name} is not an editable field of an organization')
         setattr(organization, name, value)
     organization.full_clean()
+    check_new_names_are_free(organization, aliases)
     organization.save()
     if aliases is not None:
         set_aliases(organization=organization, aliases=aliases)
@@ -265,10 +270,116 @@ def add_milestone(*, project: Project, title: str, planned_date=None, actual_dat
 
 
 @transaction.atomic
+def remove_participant(*, participant: Participant) -> None:
+    participant.delete()
+
+
+@transaction.atomic
+def remove_milestone(*, milestone: Milestone) -> None:
+    milestone.delete()
+
+
+#
+# Relations between projects
+#
+
+
+class Relation:
+    """How another project relates to this one: linked to it, its parent, or one of its parts."""
+
+    LINKED = 'linked'
+    PARENT = 'parent'
+    CHILD = 'child'
+    ALL = (LINKED, PARENT, CHILD)
+
+
+def ancestors(project: Project) -> list[Project]:
+    chain, node = [], project.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return chain
+
+
+@transaction.atomic
 def link_projects(*, project: Project, other: Project) -> None:
+    """A symmetric "linked to" relation (shown on both projects' pages)."""
     if project.pk == other.pk:
         raise ValidationError({'linked': _('A project cannot be linked to itself.')})
+    if project.linked.filter(pk=other.pk).exists():
+        raise ValidationError(
+            {'linked': _('%(other)s is already linked to this project.') % {'other': other.identifier}}
+        )
+    if other.parent_id == project.pk or project.parent_id == other.pk:
+        raise ValidationError(
+            {
+                'linked': _('%(other)s is already related to this project as its parent or one of its parts.')
+                % {'other': other.identifier}
+            }
+        )
     project.linked.add(other)
+
+
+@transaction.atomic
+def relate_projects(*, project: Project, other: Project, relation: str) -> None:
+    """Link another project, make it this project's parent, or make it one of its parts.
+
+    A relation that would make a project its own ancestor (a cycle) is refused, and so is one
+    that would silently replace an existing parent: that relation must be removed first."""
+    if relation == Relation.LINKED:
+        link_projects(project=project, other=other)
+        return
+    if relation not in Relation.ALL:
+        raise ValueError(f'unknown relation {relation!r}')
+    if project.pk == other.pk:
+        raise ValidationError({'other': _('A project cannot be related to itself.')})
+    child, parent = (project, other) if relation == Relation.PARENT else (other, project)
+    if child.parent_id == parent.pk:
+        raise ValidationError(
+            {
+                'other': _('%(child)s is already part of %(parent)s.')
+                % {'child': child.identifier, 'parent': parent.identifier}
+            }
+        )
+    if child.parent_id is not None:
+        raise ValidationError(
+            {
+                'other': _('%(child)s is already part of %(parent)s; remove that relation first.')
+                % {'child': child.identifier, 'parent': child.parent.identifier}
+            }
+        )
+    if any(node.pk == child.pk for node in [parent, *ancestors(parent)]):
+        raise ValidationError(
+            {
+                'other': _(
+                    '%(parent)s is itself part of %(child)s (directly or through other parts): '
+                    'making %(child)s part of it would be a cycle.'
+                )
+                % {'child': child.identifier, 'parent': parent.identifier}
+            }
+        )
+    update_project(project=child, parent=parent)
+
+
+@transaction.atomic
+def unrelate_projects(*, project: Project, other: Project, relation: str) -> None:
+    """Remove a relation shown on the project's page; a relation that does not exist is an error."""
+    if relation == Relation.LINKED:
+        if not project.linked.filter(pk=other.pk).exists():
+            raise ValidationError(
+                {'other': _('%(other)s is not linked to this project.') % {'other': other.identifier}}
+            )
+        project.linked.remove(other)
+        return
+    child, parent = (project, other) if relation == Relation.PARENT else (other, project)
+    if child.parent_id != parent.pk:
+        raise ValidationError(
+            {
+                'other': _('%(child)s is not part of %(parent)s.')
+                % {'child': child.identifier, 'parent': parent.identifier}
+            }
+        )
+    update_project(project=child, parent=None)
 
 
 #
@@ -289,7 +400,7 @@ TRANSACTION_FIELDS = (
 )
 
 
-def apply_conversion(tx: Transaction) -> None:
+def apply_conversion(tx: Transaction | PlannedAmount) -> None:
     """Fill the USD value at the value date, or leave it empty with the reason."""
     try:
         conversion = convert(tx.value, tx.currency_id, tx.value_date)
@@ -301,10 +412,14 @@ def apply_conversion(tx: Transaction) -> None:
     tx.fx_note = conversion.explanation[:300]
 
 
+def check_value_date(value_date: datetime.date) -> None:
+    if value_date > timezone.localdate() + datetime.timedelta(days=3650):
+        raise ValidationError({'value_date': _('The value date is more than ten years ahead.')})
+
+
 def check_transaction(tx: Transaction) -> None:
     tx.full_clean(exclude=['project', 'superseded_by'])
-    if tx.value_date > timezone.localdate() + datetime.timedelta(days=3650):
-        raise ValidationError({'value_date': _('The value date is more than ten years ahead.')})
+    check_value_date(tx.value_date)
 
 
 @transaction.atomic
@@ -324,3 +439,88 @@ def add_transaction(*, project: Project, supersedes: Transaction | None = None, 
         supersedes.save(update_fields=['superseded_by', 'last_updated'])
     refresh_projects([project.pk])
     return tx
+
+
+#
+# Budgets and planned disbursements: shown with the project, never aggregated
+#
+
+BUDGET_FIELDS = ('type', 'status', 'period_start', 'period_end', 'value', 'currency', 'value_date')
+PLANNED_DISBURSEMENT_FIELDS = (
+    'type',
+    'period_start',
+    'period_end',
+    'value',
+    'currency',
+    'value_date',
+    'provider',
+    'receiver',
+)
+
+
+def _add_planned_amount(model, fields, project: Project, values: dict):
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise TypeError(f'not fields of a {model._meta.model_name}: {", ".join(sorted(unknown))}')
+    amount = model(project=project, **values)
+    amount.full_clean(exclude=['project'])
+    check_value_date(amount.value_date)
+    apply_conversion(amount)
+    amount.save()
+    # No refresh of the aggregates: planned amounts do not make a project's value.
+    return amount
+
+
+@transaction.atomic
+def add_budget(*, project: Project, **values) -> Budget:
+    """Record a budget for a period of at most a year, converted to USD at its value date."""
+    return _add_planned_amount(Budget, BUDGET_FIELDS, project, values)
+
+
+@transaction.atomic
+def remove_budget(*, budget: Budget) -> None:
+    budget.delete()
+
+
+@transaction.atomic
+def add_planned_disbursement(*, project: Project, **values) -> PlannedDisbursement:
+    return _add_planned_amount(PlannedDisbursement, PLANNED_DISBURSEMENT_FIELDS, project, values)
+
+
+@transaction.atomic
+def remove_planned_disbursement(*, planned_disbursement: PlannedDisbursement) -> None:
+    planned_disbursement.delete()
+
+
+#
+# Documents
+#
+
+DOCUMENT_FIELDS = (
+    'url',
+    'format',
+    'title_en',
+    'title_ru',
+    'title_zh',
+    'title_uz',
+    'category',
+    'language',
+    'document_date',
+    'source',
+)
+
+
+@transaction.atomic
+def add_document(*, project: Project, **values) -> DocumentLink:
+    unknown = set(values) - set(DOCUMENT_FIELDS)
+    if unknown:
+        raise TypeError(f'not fields of a document link: {", ".join(sorted(unknown))}')
+    document = DocumentLink(project=project, **values)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def remove_document(*, document: DocumentLink) -> None:
+    document.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio import exports, import_views, views
+from portfolio import exports, import_views, organization_import_views, views
 
 app_name = 'portfolio'
 urlpatterns = [
@@ -14,9 +14,20 @@ urlpatterns = [
     path('projects/<int:pk>/edit/', views.project_edit, name='project_edit'),
     path('projects/<int:pk>/status/', views.project_status, name='project_status'),
     path('projects/<int:pk>/transactions/new/', views.transaction_create, name='transaction_create'),
+    path('projects/<int:pk>/budgets/new/', views.project_item_create, {'part': 'budgets'}, name='budget_create'),
+    path(
+        'projects/<int:pk>/planned-disbursements/new/',
+        views.project_item_create,
+        {'part': 'planned-disbursements'},
+        name='planned_disbursement_create',
+    ),
+    path('projects/<int:pk>/documents/new/', views.project_item_create, {'part': 'documents'}, name='document_create'),
+    path('projects/<int:pk>/relations/new/', views.relation_create, name='relation_create'),
     path('projects/<int:pk>/<str:part>/new/', views.project_add, name='project_add'),
+    path('projects/<int:pk>/<str:part>/<int:item>/remove/', views.project_remove, name='project_remove'),
     path('organizations/', views.organization_list, name='organization_list'),
     path('organizations/new/', views.organization_create, name='organization_create'),
+    path('organizations/import/', organization_import_views.organization_import, name='organization_import'),
     path('organizations/<int:pk>/', views.organization_detail, name='organization_detail'),
     path('organizations/<int:pk>/edit/', views.organization_edit, name='organization_edit'),
     path('organizations/<int:pk>/delete/', views.organization_delete, name='organization_delete'),

@@ -4,6 +4,7 @@ and citations linking any record to the passage of a source that supports it."""
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hamkor.models import ChangeLoggedModel
@@ -41,6 +42,9 @@ class Source(ChangeLoggedModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse('sources:source_detail', args=[self.key])
 
 
 class Claim(ChangeLoggedModel):
@@ -87,8 +91,13 @@ class CitationQuerySet(models.QuerySet):
         ).select_related('source')
 
 
-class Citation(models.Model):
-    """Links a record to the passage of a source that supports it."""
+class Citation(ChangeLoggedModel):
+    """Links a record to the passage of a source that supports it.
+
+    Change-logged like the records it supports: adding or removing a citation changes what a
+    figure rests on, so the change log says who did it and when (its before/after name the
+    cited record by content type and id).
+    """
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name='citations', verbose_name=_('source'))
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)

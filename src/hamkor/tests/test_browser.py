@@ -154,3 +154,40 @@ def test_portfolio_headline_beside_the_announced_figure_with_drill_downs_that_ad
     footer = money(page.locator('#drill-down tfoot th.num').inner_text())
     assert sum(money(text) for text in rows) == footer == first_group_total
     shot(page, '08-portfolio-drill-down')
+
+
+def test_trade_dashboard_official_turnover_target_projection_and_illustrative_products(page, settings, tmp_path):
+    settings.DATA_DIR = tmp_path / 'data'
+    settings.DATA_DIR.mkdir()
+    call_command('load_reference', '--only', 'hs2017', 'iati-codelists', 'cooperation-sectors', 'fx-annual',
+                 stdout=io.StringIO())  # fmt: skip
+    call_command('load_demo', stdout=io.StringIO())
+    call_command('demo_trade_products', stdout=io.StringIO())
+
+    page.goto('/trade/')
+    page.wait_for_selector('[data-chart="chart-projection"].chart-ready svg')
+    page.wait_for_selector('[data-chart="chart-trade"].chart-ready svg')
+    assert page.locator('#latest-turnover').inner_text() == '$13.83 billion'
+    assert 'Statistics Agency' in page.locator('#latest-source').inner_text()
+    assert page.locator('#announced-2023').inner_text() == 'about $14 billion'
+    assert page.locator('#target-value').inner_text() == '$20 billion'
+    growth = page.locator('#required-growth tbody tr').all_inner_texts()
+    # 13.096 %, 9.670 %, 7.664 %, 6.347 %, to one decimal
+    assert [row.split('\t')[:3] for row in growth] == [
+        ['2026', '3', '13.1 %'], ['2027', '4', '9.7 %'], ['2028', '5', '7.7 %'], ['2029', '6', '6.3 %'],
+    ]  # fmt: skip
+    assert 'illustrative' in page.locator('#top-products-M h3').inner_text()
+    shot(page, '09-trade-dashboard')
+    page.locator('#headline').screenshot(path=str(ARTIFACTS / '09a-trade-headline.png'))
+    page.locator('#top-products-M').screenshot(path=str(ARTIFACTS / '09b-trade-top-imports.png'))
+
+    page.select_option('#by', '2026')
+    page.wait_for_selector('#target-status')
+    assert page.locator('#target-status').inner_text() == 'off track for 2026'
+
+    page.click('#top-products-M a.code >> nth=0')
+    page.wait_for_selector('#product-history')
+    assert page.locator('#illustrative-notice').is_visible()
+    page.goto('/trade/products/?flow=M')
+    page.wait_for_selector('[data-chart="chart-products"].chart-ready svg')
+    shot(page, '10-trade-products')

@@ -9,6 +9,7 @@ from django.urls import URLResolver, get_resolver
 
 from core.models import ObjectChange
 from portfolio.services import create_organization, create_project
+from sources import services as sources_services
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,16 @@ SIGNED_IN_PAGE = (302, 200, 200)
 SECRETARIAT_API = (401, 403, 200)
 ORGANIZATION = {'name_en': 'Bank of Communications', 'kind': 'bank', 'country': 'CHN'}
 PROJECT = {'identifier': 'P-NEW', 'title_en': 'New project', 'sectors': [{'sector': 'mining', 'percentage': '100'}]}
+BUDGET = {
+    'type': '1',
+    'period_start': '2024-01-01',
+    'period_end': '2024-12-31',
+    'value': '1000',
+    'currency': 'USD',
+    'value_date': '2024-01-01',
+}
+CREATED, DELETED = (401, 403, 201), (401, 403, 204)
+DOCUMENT = {'url': 'https://example.org/a.pdf', 'format': 'application/pdf', 'title_en': 'Study', 'category': 'A01'}
 
 WEB = [
     Case('dashboard', '/', ALL_OK),
@@ -59,12 +70,40 @@ WEB = [
     Case('portfolio:project_status', '/portfolio/projects/{project}/status/', SECRETARIAT_PAGE),
     Case('portfolio:transaction_create', '/portfolio/projects/{project}/transactions/new/', SECRETARIAT_PAGE),
     Case('portfolio:project_add', '/portfolio/projects/{project}/milestone/new/', SECRETARIAT_PAGE),
+    Case('portfolio:budget_create', '/portfolio/projects/{project}/budgets/new/', SECRETARIAT_PAGE),
+    Case(
+        'portfolio:planned_disbursement_create',
+        '/portfolio/projects/{project}/planned-disbursements/new/',
+        SECRETARIAT_PAGE,
+    ),
+    Case('portfolio:document_create', '/portfolio/projects/{project}/documents/new/', SECRETARIAT_PAGE),
+    Case('portfolio:relation_create', '/portfolio/projects/{project}/relations/new/', SECRETARIAT_PAGE),
+    Case('portfolio:project_remove', '/portfolio/projects/{project}/milestones/{milestone}/remove/', SECRETARIAT_PAGE),
+    Case('portfolio:project_remove', '/portfolio/projects/{project}/budgets/{budget}/remove/', (302, 403, 302), 'post'),
     Case('portfolio:organization_list', '/portfolio/organizations/', ALL_OK),
     Case('portfolio:organization_detail', '/portfolio/organizations/{org}/', ALL_OK),
     Case('portfolio:organization_create', '/portfolio/organizations/new/', SECRETARIAT_PAGE),
+    Case('portfolio:organization_import', '/portfolio/organizations/import/', SECRETARIAT_PAGE),
     Case('portfolio:organization_edit', '/portfolio/organizations/{org}/edit/', SECRETARIAT_PAGE),
     Case('portfolio:organization_delete', '/portfolio/organizations/{org}/delete/', SECRETARIAT_PAGE),
     Case('trade:dashboard', '/trade/', ALL_OK),
+    Case('trade:import', '/trade/import/', SECRETARIAT_PAGE),
+    Case('trade:run_list', '/trade/runs/', ALL_OK),
+    Case('trade:run_detail', '/trade/runs/{run}/', ALL_OK),
+    Case('trade:products', '/trade/products/?flow=X', ALL_OK),
+    Case('trade:product_section', '/trade/products/section/XI/', ALL_OK),
+    Case('trade:product', '/trade/products/5201/', ALL_OK),
+    Case('trade:table', '/trade/tables/yearly.csv', ALL_OK),
+    Case('trade:target_create', '/trade/targets/new/', SECRETARIAT_PAGE),
+    Case('trade:target_edit', '/trade/targets/{target}/edit/', SECRETARIAT_PAGE),
+    Case('sources:source_list', '/sources/', ALL_OK),
+    Case('sources:source_detail', '/sources/{source}/', ALL_OK),
+    Case('sources:source_create', '/sources/new/', SECRETARIAT_PAGE),
+    Case('sources:source_edit', '/sources/{source}/edit/', SECRETARIAT_PAGE),
+    Case('sources:claim_create', '/sources/{source}/claims/new/', SECRETARIAT_PAGE),
+    Case('sources:claim_edit', '/sources/{source}/claims/{claim}/edit/', SECRETARIAT_PAGE),
+    Case('sources:record_citations', '/sources/cite/project/{project}/', SECRETARIAT_PAGE),
+    Case('sources:citation_remove', '/sources/citations/{citation}/remove/', (302, 403, 302), 'post'),
     Case('set_language', '/i18n/setlang/', (302, 302, 302), 'post', {'language': 'ru', 'next': '/'}),
     Case('admin:index', '/admin/', (302, 302, 302)),  # staff only; demo 'admin' is the administrator
     Case('api-schema', '/api/schema/', ALL_OK),
@@ -108,20 +147,90 @@ API = [
     Case('project-detail', '/api/projects/{project}/', (401, 403, 200), 'patch', {'title_ru': 'Дорога'}),
     Case('project-detail', '/api/projects/{project}/', (401, 403, 204), 'delete'),
     Case('project-status', '/api/projects/{project}/status/', (401, 403, 200), 'post', {'status': 'negotiation'}),
+    Case('project-budgets', '/api/projects/{project}/budgets/', (401, 403, 201), 'post', BUDGET),
+    Case('project-budget', '/api/projects/{project}/budgets/{budget}/', (401, 403, 204), 'delete'),
+    Case('project-planned-disbursements', '/api/projects/{project}/planned-disbursements/', CREATED, 'post', BUDGET),
+    Case('project-planned-disbursement', '/api/projects/{project}/planned-disbursements/{planned}/', DELETED, 'delete'),
+    Case('project-documents', '/api/projects/{project}/documents/', (401, 403, 201), 'post', DOCUMENT),
+    Case('project-document', '/api/projects/{project}/documents/{document}/', (401, 403, 204), 'delete'),
+    Case(
+        'project-relations',
+        '/api/projects/{project}/relations/',
+        CREATED,
+        'post',
+        {'relation': 'child', 'identifier': 'P-2'},
+    ),
+    Case('project-relation', '/api/projects/{project}/relations/linked/P-2/', (401, 403, 204), 'delete'),
+    Case('trade-monitor', '/api/trade/monitor/?reporter=UZB&partner=CHN', ALL_OK),
+    Case('trade-targets', '/api/trade/targets/', ALL_OK),
+    Case('trade-products', '/api/trade/products/?flow=M', ALL_OK),
     Case('change-list', '/api/changes/', SECRETARIAT_API),
     Case('change-detail', '/api/changes/{change}/', SECRETARIAT_API),
+    Case('source-list', '/api/sources/', ALL_OK),
+    Case('source-list', '/api/sources/', (405, 405, 405), 'post', {'key': 'x', 'title': 'x'}),
+    Case('source-detail', '/api/sources/{source}/', ALL_OK),
+    Case('claim-list', '/api/claims/', ALL_OK),
+    Case('claim-detail', '/api/claims/{claim}/', ALL_OK),
 ]
+
+
+def project_parts(project) -> dict:
+    """A milestone, budget, planned disbursement, document and linked project of `project`."""
+    import datetime
+
+    from core.models import Currency
+    from portfolio import services
+
+    usd, day = Currency.objects.get(code='USD'), datetime.date(2024, 1, 1)
+    amount = {'period_start': day, 'period_end': datetime.date(2024, 6, 30), 'value': 5, 'currency': usd}
+    services.link_projects(project=project, other=create_project(identifier='P-2', title_en='Station'))
+    return {
+        'milestone': services.add_milestone(project=project, title='Survey').pk,
+        'budget': services.add_budget(project=project, value_date=day, **amount).pk,
+        'planned': services.add_planned_disbursement(project=project, value_date=day, **amount).pk,
+        'document': services.add_document(project=project, url='https://example.org/b', format='text/html',
+                                          title_en='Page', category='A12').pk,
+    }  # fmt: skip
+
+
+def trade_run():
+    from django.utils import timezone
+
+    from trade.models import ImportRun
+
+    now = timezone.now()
+    return ImportRun.objects.create(
+        source='uzstat', kind='uzstat', status='applied', actor_name='cli', channel='cli', started=now, finished=now,
+        rows_read=1, rows_accepted=14, slices_new=14, slices_replaced=0, slices_unchanged=0,
+    )  # fmt: skip
 
 
 @pytest.fixture
 def objects(china):
-    from core.models import CodelistItem, ExchangeRate
+    from core.models import CodelistItem, Country, ExchangeRate
+    from trade.targets import create_target
 
     organization = create_organization(name_en='Export-Import Bank of China', kind='bank', country=china)
     project = create_project(identifier='P-1', title_en='Railway')
+    parts = project_parts(project)
+    source = sources_services.create_source(key='report', title='Press report', kind='press', publisher='Agency')
+    claim = sources_services.create_claim(
+        source=source, metric='portfolio_value', comparator='gt', value_usd=60, quote='…', confidence='medium'
+    )
+    citation = sources_services.add_citation(
+        record=project, source=source, locator='paragraph 1', confidence='medium', actor=None
+    )
+    target = create_target(metric='turnover', reporter=Country.objects.get(iso3='UZB'), partner=china, value_usd=20)
+    run = trade_run()
     return {
+        'run': run.pk,
+        'target': target.pk,
         'project': project.pk,
+        **parts,
         'org': organization.pk,
+        'source': source.key,
+        'claim': claim.pk,
+        'citation': citation.pk,
         'change': ObjectChange.objects.for_record(organization).get().pk,
         'item': CodelistItem.objects.get(codelist__name='ActivityStatus', code='2').pk,
         'rate': ExchangeRate.objects.get(currency='CNY', frequency='M', period_start='2023-06-01').pk,

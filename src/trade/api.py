@@ -1,0 +1,288 @@
+"""The trade monitor's API: read-only statistics (public, like the pages), with every series naming
+its source and classification and saying whether it is official or illustrative."""
+
+import math
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from trade import selectors
+from trade.models import Target
+from trade.views import source_label
+
+
+def _clean(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _records(table) -> list[dict]:
+    return [{key: _clean(value) for key, value in row.items()} for row in table.to_dict('records')]
+
+
+class PairSerializer(serializers.Serializer):
+    reporter = serializers.RegexField(r'^[A-Z]{3}$', default='UZB', help_text='ISO alpha-3 code of the reporter')
+    partner = serializers.RegexField(r'^[A-Z]{3}$', default='CHN', help_text='ISO alpha-3 code of the partner')
+
+
+PAIR_PARAMETERS = [
+    OpenApiParameter('reporter', str, description='ISO alpha-3 code (default UZB)'),
+    OpenApiParameter('partner', str, description='ISO alpha-3 code (default CHN)'),
+]
+
+
+def _pair(request) -> tuple[str, str]:
+    query = PairSerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data['reporter'], query.validated_data['partner']
+
+
+class YearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    exports = serializers.FloatField(allow_null=True, help_text='USD')
+    imports = serializers.FloatField(allow_null=True, help_text='USD')
+    turnover = serializers.FloatField(allow_null=True)
+    balance = serializers.FloatField(allow_null=True)
+    coverage = serializers.FloatField(allow_null=True, help_text='exports / imports')
+    exports_growth = serializers.FloatField(allow_null=True)
+    imports_growth = serializers.FloatField(allow_null=True)
+    turnover_growth = serializers.FloatField(allow_null=True)
+
+
+class ShareSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    partner_usd = serializers.FloatField(allow_null=True)
+    world_usd = serializers.FloatField(allow_null=True)
+    share = serializers.FloatField(allow_null=True)
+    source = serializers.CharField()
+
+
+class MirrorSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    importer = serializers.CharField()
+    exporter = serializers.CharField()
+    classification = serializers.CharField()
+    imports_reported_usd = serializers.FloatField()
+    imports_source = serializers.CharField()
+    exports_reported_usd = serializers.FloatField()
+    exports_source = serializers.CharField()
+    cif_fob_factor = serializers.FloatField()
+    gap_usd = serializers.FloatField()
+    gap_pct = serializers.FloatField(allow_null=True)
+    symmetric_gap = serializers.FloatField(allow_null=True)
+    log_gap = serializers.FloatField(allow_null=True)
+
+
+class MonitorSerializer(serializers.Serializer):
+    reporter = serializers.CharField()
+    partner = serializers.CharField()
+    source = serializers.CharField(allow_null=True, help_text='dataset key of the yearly series')
+    source_label = serializers.CharField(allow_null=True)
+    classification = serializers.CharField(allow_null=True)
+    data_status = serializers.ChoiceField(choices=['official', 'illustrative'])
+    cagr = serializers.FloatField(allow_null=True, help_text='compound annual growth of turnover over the series')
+    years = YearSerializer(many=True)
+    share = ShareSerializer(many=True, help_text="the partner's share of the reporter's trade with all partners")
+    mirror = MirrorSerializer(many=True, help_text="both sides' reports of the same flow, where both exist")
+
+
+class MonitorView(APIView):
+    """Yearly exports, imports, turnover, balance, coverage and growth of a pair, from one official
+    source (named), with the partner's share and the mirror comparison."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(parameters=PAIR_PARAMETERS, responses=MonitorSerializer, operation_id='trade_monitor')
+    def get(self, request):
+        reporter, partner = _pair(request)
+        monitor = selectors.CachedMonitor(reporter, partner)
+        yearly = monitor.yearly()
+        source = yearly.source.iloc[0] if not yearly.empty else None
+        share = monitor.share()
+        data = {
+            'reporter': reporter,
+            'partner': partner,
+            'source': source,
+            'source_label': str(source_label(source)) if source else None,
+            'classification': yearly.classification.iloc[0] if not yearly.empty else None,
+            'data_status': 'official',
+            'cagr': monitor.cagr() if not yearly.empty else None,
+            'years': _records(yearly),
+            'share': _records(share),
+            'mirror': _records(monitor.mirror()),
+        }
+        return Response(MonitorSerializer(data).data)
+
+
+class ClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    comparator = serializers.CharField()
+    value_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+    period = serializers.CharField()
+    quote = serializers.CharField()
+    source = serializers.CharField(source='source.title')
+    source_key = serializers.CharField(source='source.key')
+    publisher = serializers.CharField(source='source.publisher')
+    date = serializers.CharField(source='source.date_text')
+
+
+class RequiredRowSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    years = serializers.IntegerField()
+    required = serializers.FloatField(allow_null=True, help_text='growth a year (a change in USD a year for a balance)')
+    projected = serializers.FloatField(allow_null=True)
+    lower = serializers.FloatField(allow_null=True)
+    upper = serializers.FloatField(allow_null=True)
+    status = serializers.CharField(allow_null=True)
+
+
+class ProjectionSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    level = serializers.FloatField()
+    years = serializers.ListField(child=serializers.IntegerField())
+    central = serializers.ListField(child=serializers.FloatField())
+    lower = serializers.ListField(child=serializers.FloatField())
+    upper = serializers.ListField(child=serializers.FloatField())
+    parameters = serializers.DictField()
+
+
+class BackTestSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    forecasts = serializers.IntegerField()
+    mape = serializers.FloatField(allow_null=True, help_text='percent')
+    mase = serializers.FloatField(allow_null=True)
+
+
+class SplitSerializer(serializers.Serializer):
+    assumption = serializers.CharField()
+    exports_usd = serializers.FloatField()
+    imports_usd = serializers.FloatField()
+    balance_usd = serializers.FloatField()
+    exports_growth = serializers.FloatField(allow_null=True)
+    imports_growth = serializers.FloatField(allow_null=True)
+
+
+class AssessmentSerializer(serializers.Serializer):
+    statistics_source = serializers.CharField(source='source')
+    classification = serializers.CharField()
+    latest_year = serializers.IntegerField(allow_null=True)
+    latest_usd = serializers.FloatField(source='latest', allow_null=True)
+    by_year = serializers.IntegerField(allow_null=True)
+    required = serializers.FloatField(allow_null=True)
+    status = serializers.CharField(allow_null=True)
+    reaches_in = serializers.IntegerField(allow_null=True)
+    method = serializers.CharField(allow_null=True)
+    table = RequiredRowSerializer(many=True)
+    projections = serializers.SerializerMethodField()
+    backtests = serializers.SerializerMethodField()
+    split = SplitSerializer(many=True)
+    official_for_year = serializers.FloatField(allow_null=True)
+    difference = serializers.FloatField(allow_null=True, help_text='announced minus official')
+
+    def get_projections(self, assessment) -> list[dict]:
+        return ProjectionSerializer(list(assessment.projections.values()), many=True).data
+
+    def get_backtests(self, assessment) -> list[dict]:
+        return BackTestSerializer(list(assessment.backtests.values()), many=True).data
+
+
+class TargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source='target.pk')
+    kind = serializers.ChoiceField(choices=Target.Kind.choices, source='target.kind')
+    metric = serializers.ChoiceField(choices=Target.Metric.choices, source='target.metric')
+    reporter = serializers.CharField(source='target.reporter_id')
+    partner = serializers.CharField(source='target.partner_id')
+    value_usd = serializers.DecimalField(max_digits=20, decimal_places=2, source='target.value_usd')
+    year = serializers.IntegerField(source='target.year', allow_null=True)
+    note = serializers.CharField(source='target.note')
+    claim = ClaimSerializer(source='target.claim', allow_null=True)
+    assessment = AssessmentSerializer(source='*')
+
+
+class TargetsView(APIView):
+    """Targets and announced figures of a pair, each with where it stands: the latest actual, the
+    growth needed by a year (`by`, default the target's year or the latest year + 5) and for 3–6
+    years, the projection with an 80 % interval and its back-test, status and the export/import split."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[*PAIR_PARAMETERS, OpenApiParameter('by', int, description='year to reach the target by')],
+        responses=TargetSerializer(many=True),
+        operation_id='trade_targets',
+    )
+    def get(self, request):
+        reporter, partner = _pair(request)
+        by = serializers.IntegerField(min_value=1900, max_value=2200, required=False, allow_null=True)
+        by = by.run_validation(request.query_params.get('by')) if request.query_params.get('by') else None
+        monitor = selectors.CachedMonitor(reporter, partner)
+        return Response(TargetSerializer(selectors.assessments(monitor, by=by), many=True).data)
+
+
+class ProductRowSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text='HS section, chapter, heading or subheading')
+    name = serializers.CharField()
+    value_usd = serializers.FloatField()
+    base_value_usd = serializers.FloatField()
+    share = serializers.FloatField(allow_null=True)
+    growth = serializers.FloatField(allow_null=True)
+    contribution = serializers.FloatField(allow_null=True, help_text="share of the total's growth")
+
+
+class ProductLevelSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=['X', 'M'])
+    year = serializers.IntegerField(allow_null=True)
+    base_year = serializers.IntegerField(allow_null=True)
+    source = serializers.CharField()
+    classification = serializers.CharField()
+    data_status = serializers.SerializerMethodField()
+    total_usd = serializers.FloatField()
+    years = serializers.ListField(child=serializers.IntegerField())
+    rows = ProductRowSerializer(many=True)
+
+    def get_data_status(self, level) -> str:
+        """ "illustrative" when the only product data are generated, "official" otherwise."""
+        return 'illustrative' if level.illustrative else 'official'
+
+
+class ProductQuerySerializer(PairSerializer):
+    flow = serializers.ChoiceField(choices=['X', 'M'], default='M')
+    year = serializers.IntegerField(required=False)
+    code = serializers.RegexField(r'^(\d{2}|\d{4}|\d{6})$', required=False, help_text='chapter, heading or subheading')
+    section = serializers.RegexField(r'^[IVX]{1,5}$', required=False, help_text='HS section (roman numeral)')
+
+
+class ProductsView(APIView):
+    """The pair's trade by product one level at a time: HS sections (no code), the chapters of a
+    section, the headings of a chapter, the subheadings of a heading; with growth contributions.
+    Product data may be illustrative (generated): `data_status` says so."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[
+            *PAIR_PARAMETERS,
+            OpenApiParameter('flow', str, enum=['X', 'M']),
+            OpenApiParameter('year', int),
+            OpenApiParameter('code', str),
+            OpenApiParameter('section', str),
+        ],
+        responses=ProductLevelSerializer,
+        operation_id='trade_products',
+    )
+    def get(self, request):
+        query = ProductQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        monitor = selectors.CachedMonitor(values['reporter'], values['partner'])
+        level = selectors.product_level(
+            monitor,
+            direction=values['flow'],
+            year=values.get('year'),
+            prefix=values.get('code', ''),
+            section=values.get('section', ''),
+        )
+        return Response(ProductLevelSerializer(level).data)

@@ -1,0 +1,217 @@
+"""Writes to the trade store: every import, by any importer or generator, is one ImportRun.
+
+Public entry points (the only way rows get into the store):
+
+    record_flows(table: pyarrow.Table, *, source: str, kind: str = 'generated', actor=None,
+                 illustrative: bool = False, files: Sequence[FileInfo] = (), notes: str = '',
+                 dry_run: bool = False) -> ImportReport
+
+        Stores a pyarrow table whose columns are trade.store.FLOW_SCHEMA (the run_id column may be
+        missing or null: it is set to the new run's id). Rows are grouped into slices
+        (source, reporter, flow, year, month, classification); a slice whose content is identical
+        to the current one is left alone, a different one replaces it (logged in the change log),
+        a new one is added. Every row of the table must have `source` equal to the argument and
+        `illustrative` equal to the argument. Raises ImportRejected (with report.rejections) when
+        the table breaks the schema; nothing is written then.
+
+    run_import(importer: trade.importers.Importer, *, actor=None, dry_run=False) -> ImportReport
+
+        Validates and converts the importer's files with DuckDB, then stores them like
+        record_flows. Raises ImportRejected when any row is rejected; nothing is written then.
+
+    ImportReport: .run (ImportRun or None for a dry run / rejection), .rows_read, .rows_accepted,
+    .rejections (list of Rejection: file, line, column, reason), .slices (list of SliceChange:
+    key, action 'new'|'replaced'|'unchanged', rows, previous_rows), .count(action), .lines() for
+    a printable report.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+
+import pyarrow as pa
+from django.db import transaction
+from django.utils import timezone
+
+from hamkor.context import current_change_context
+from trade import store
+from trade.importers.base import (
+    FileInfo,
+    Importer,
+    ImportRejected,
+    ImportReport,
+    Rejection,
+    SliceChange,
+)
+from trade.models import ImportFile, ImportRun, TradeSlice
+
+__all__ = ['FileInfo', 'ImportRejected', 'ImportReport', 'Rejection', 'SliceChange', 'record_flows', 'run_import']
+
+
+def run_import(importer: Importer, *, actor=None, dry_run: bool = False) -> ImportReport:
+    """Validate the importer's files completely, then (unless dry_run) store them in one run."""
+    con = store.work_connection()
+    try:
+        report = importer.prepare(con)
+        report.rejections.sort(key=lambda rejection: (rejection.file, rejection.line))
+        if report.rejections:
+            report.dry_run = dry_run
+            raise ImportRejected(report)
+        return _store(con, report, actor=actor, dry_run=dry_run)
+    finally:
+        con.close()
+
+
+def record_flows(
+    table: pa.Table,
+    *,
+    source: str,
+    kind: str = 'generated',
+    actor=None,
+    illustrative: bool = False,
+    files: Sequence[FileInfo] = (),
+    notes: str = '',
+    dry_run: bool = False,
+) -> ImportReport:
+    """Store a table of flows produced in Python (a generator, a notebook) as one import run."""
+    con = store.work_connection()
+    try:
+        report = ImportReport(kind=kind, source=source, files=list(files), illustrative=illustrative, notes=notes)
+        report.rows_read = table.num_rows
+        names = [field.name for field in store.FLOW_SCHEMA]
+        missing = [name for name in names if name not in table.column_names and name != 'run_id']
+        if missing:
+            report.rejections.append(Rejection('table', 0, ', '.join(missing), 'missing columns'))
+            raise ImportRejected(report)
+        if 'run_id' not in table.column_names:
+            table = table.append_column('run_id', pa.nulls(table.num_rows, pa.int64()))
+        table = table.select(names).cast(store.FLOW_SCHEMA)
+        con.register('flows_arrow', table)
+        con.execute('CREATE TEMP TABLE flows_in AS SELECT * FROM flows_arrow')
+        con.unregister('flows_arrow')
+        store.check_flows(con, 'flows_in', report, source=source, illustrative=illustrative)
+        if report.rejections:
+            raise ImportRejected(report)
+        report.rows_accepted = report.rows_read
+        return _store(con, report, actor=actor, dry_run=dry_run)
+    finally:
+        con.close()
+
+
+def _store(con, report: ImportReport, *, actor, dry_run: bool) -> ImportReport:
+    report.slices = store.plan_slices(con, 'flows_in', all_reporters=report.all_reporters, checksums=report.checksums)
+    report.dry_run = dry_run
+    if dry_run or not report.count('new') + report.count('replaced'):
+        # Same data again: nothing new, not even a run (the report says every slice is unchanged).
+        return report
+    directory = None
+    superseded: list[str] = []
+    try:
+        with transaction.atomic():
+            run = _create_run(report, actor)
+            directory = store.run_directory(report.source, run.pk)
+            written = store.write_slices(
+                con, 'flows_in', run.pk, report.slices, directory, all_reporters=report.all_reporters
+            )
+            superseded = _switch_slices(run, report.slices, written)
+            report.run = run
+            for info in report.files:
+                info.parquet_files = len(written)
+            run.files.update(parquet_files=len(written))
+    except BaseException:
+        if directory is not None:
+            shutil.rmtree(directory, ignore_errors=True)
+        raise
+    transaction.on_commit(lambda: store.remove_files(superseded))
+    return report
+
+
+def _create_run(report: ImportReport, actor) -> ImportRun:
+    context = current_change_context()
+    actor = actor if getattr(actor, 'is_authenticated', False) else context.actor
+    run = ImportRun.objects.create(
+        source=report.source,
+        kind=report.kind,
+        classification=report.classification,
+        status=ImportRun.Status.APPLIED,
+        actor=actor,
+        actor_name=actor.get_username() if actor else f'{context.channel}:{_system_user()}',
+        channel=context.channel,
+        started=report.started,
+        finished=timezone.now(),
+        rows_read=report.rows_read,
+        rows_accepted=report.rows_accepted,
+        rows_filtered=report.rows_filtered,
+        slices_new=report.count('new'),
+        slices_replaced=report.count('replaced'),
+        slices_unchanged=report.count('unchanged'),
+        illustrative=report.illustrative,
+        notes='\n'.join(filter(None, [report.notes, *report.notes_lines])),
+        slice_changes=[change.as_json() for change in report.slices if change.action != 'unchanged'],
+    )
+    ImportFile.objects.bulk_create(
+        ImportFile(
+            run=run,
+            role=info.role,
+            name=info.name,
+            size=info.size,
+            sha256=info.sha256,
+            row_count=info.row_count,
+        )
+        for info in report.files
+    )
+    return run
+
+
+def _system_user() -> str:
+    """The account that ran a command-line import (named as the change log names it)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return 'unknown'
+
+
+def _switch_slices(run: ImportRun, changes: list[SliceChange], written: dict[tuple, str]) -> list[str]:
+    """Point each changed slice at its new file; return the files of the replaced versions."""
+    superseded = []
+    current = {
+        trade_slice.key: trade_slice
+        for trade_slice in TradeSlice.objects.select_for_update().filter(
+            source=run.source, pk__in=[change.slice_id for change in changes if change.slice_id]
+        )
+    }
+    new = []
+    for change in changes:
+        if change.action == 'unchanged':
+            continue
+        values = {'run': run, 'path': written[change.key], 'row_count': change.rows, 'checksum': change.checksum}
+        if change.action == 'replaced':
+            trade_slice = current[change.key]
+            superseded.append(trade_slice.path)
+            for name, value in values.items():
+                setattr(trade_slice, name, value)
+            trade_slice.save()  # logged: the change log keeps the previous run, checksum and row count
+        else:
+            new.append(TradeSlice(**dict(zip(store.SLICE_KEY, change.key, strict=True)), **values))
+    # New slices are recorded by the run (slice_changes) rather than one change-log entry each:
+    # a BACI year adds some 250 of them, and nothing is overwritten.
+    TradeSlice.objects.bulk_create(new, batch_size=500)
+    return superseded
+
+
+OFFICIAL_TABLES = (
+    'trade/uzstat_siat_1105_exports_by_country_2010_2023_kUSD.csv',
+    'trade/uzstat_siat_1176_imports_by_country_2010_2023_kUSD.csv',
+)
+
+
+def load_official_tables(*, actor=None) -> list[ImportReport]:
+    """Import the Statistics Agency's partner tables shipped in data/trade (idempotent)."""
+    from django.conf import settings
+
+    from trade.importers.uzstat import UzstatImporter
+
+    return [run_import(UzstatImporter(settings.REFERENCE_DATA_DIR / path), actor=actor) for path in OFFICIAL_TABLES]

@@ -1,0 +1,149 @@
+"""The store itself: the schema contract, record_flows for tables built in Python, orphans, reading."""
+
+import os
+import time
+
+import pyarrow as pa
+import pytest
+
+from core.models import ObjectChange
+from trade import store
+from trade.models import ImportRun, TradeSlice
+from trade.services import ImportRejected, record_flows
+
+pytestmark = pytest.mark.django_db
+
+
+def flows(rows):
+    names = [field.name for field in store.FLOW_SCHEMA if field.name != 'run_id']
+    return pa.table({name: [row[name] for row in rows] for name in names}, schema=_without_run_id())
+
+
+def _without_run_id():
+    return pa.schema([field for field in store.FLOW_SCHEMA if field.name != 'run_id'])
+
+
+def row(partner='CHN', product='850440', value=100.0, year=2023, flow='M', illustrative=True, **extra):
+    return {
+        'source': 'illustrative-hs6', 'reporter': 'UZB', 'partner': partner, 'flow': flow, 'year': year,
+        'month': 0, 'classification': 'HS2017', 'product': product, 'value_usd': value, 'quantity': None,
+        'unit': None, 'illustrative': illustrative,
+    } | extra  # fmt: skip
+
+
+def test_schema_contract():
+    assert [(field.name, str(field.type)) for field in store.FLOW_SCHEMA] == [
+        ('source', 'string'),
+        ('reporter', 'string'),
+        ('partner', 'string'),
+        ('flow', 'string'),
+        ('year', 'int16'),
+        ('month', 'int8'),
+        ('classification', 'string'),
+        ('product', 'string'),
+        ('value_usd', 'double'),
+        ('quantity', 'double'),
+        ('unit', 'string'),
+        ('run_id', 'int64'),
+        ('illustrative', 'bool'),
+    ]
+
+
+def test_empty_store_is_a_typed_empty_table(trade_data_dir):
+    table = store.flows()
+
+    assert table.count().execute() == 0
+    assert dict(table.schema().items())['year'].is_int16()
+
+
+def test_record_flows_stores_a_generated_table_as_a_run(trade_data_dir):
+    report = record_flows(
+        flows([row(), row(product='520100', value=50.0), row(year=2022)]),
+        source='illustrative-hs6',
+        illustrative=True,
+        notes='generated for the demo',
+    )
+
+    run = report.run
+    assert (run.kind, run.illustrative, run.rows_accepted, run.slices_new, run.notes) == (
+        'generated',
+        True,
+        3,
+        2,
+        'generated for the demo',
+    )
+    table = store.flows()
+    assert table.filter(table.year == 2023).value_usd.sum().execute() == 150.0
+    assert set(table.run_id.execute()) == {run.pk}
+    assert set(table.illustrative.execute()) == {True}
+    # The same table again: nothing new, no run.
+    again = record_flows(flows([row(), row(product='520100', value=50.0), row(year=2022)]),
+                         source='illustrative-hs6', illustrative=True)  # fmt: skip
+    assert (again.run, again.count('unchanged'), ImportRun.objects.count()) == (None, 2, 1)
+
+
+def test_record_flows_rejects_rows_that_break_the_rules(trade_data_dir):
+    bad = flows([
+        row(), row(),  # duplicate
+        row(product='85044', partner='CHINA'), row(value=-1.0, year=2099), row(illustrative=False),
+    ])  # fmt: skip
+
+    with pytest.raises(ImportRejected) as error:
+        record_flows(bad, source='illustrative-hs6', illustrative=True)
+
+    assert [str(rejection) for rejection in error.value.report.rejections] == [
+        'table, row 2, column source, reporter, flow, year, month, classification, partner, product: duplicate flow',
+        'table, row 3, column partner: partner is not an ISO alpha-3 code',
+        'table, row 3, column product: product is not a 6-digit HS code (or TOTAL with classification TOTAL)',
+        'table, row 4, column year: year is missing or in the future',
+        'table, row 4, column value_usd: value is missing or negative',
+        'table, row 5, column illustrative: wrong illustrative flag',
+        'table, row 5, column source, reporter, flow, year, month, classification, partner, product: duplicate flow',
+    ]
+    assert not TradeSlice.objects.exists() and not list(trade_data_dir.rglob('*.parquet'))
+
+
+def test_replacing_a_slice_is_logged_and_readers_see_only_current_rows(
+    trade_data_dir, django_capture_on_commit_callbacks
+):
+    first = record_flows(flows([row(value=100.0)]), source='illustrative-hs6', illustrative=True).run
+    with django_capture_on_commit_callbacks(execute=True):
+        second = record_flows(flows([row(value=120.0)]), source='illustrative-hs6', illustrative=True).run
+
+    assert store.flows().value_usd.execute().tolist() == [120.0]
+    trade_slice = TradeSlice.objects.get()
+    change = ObjectChange.objects.for_record(trade_slice).get(action='update')
+    assert (change.before['run_id'], change.after['run_id'], change.before['row_count']) == (first.pk, second.pk, 1)
+    assert second.slice_changes == [
+        {'source': 'illustrative-hs6', 'reporter': 'UZB', 'flow': 'M', 'year': 2023, 'month': 0,
+         'classification': 'HS2017', 'action': 'replaced', 'rows': 1, 'previous_rows': 1},
+    ]  # fmt: skip
+    assert not list((store.flows_directory() / 'illustrative-hs6').glob(f'run-{first.pk}-*'))
+
+
+def test_orphans_of_a_killed_import_are_removed(trade_data_dir):
+    record_flows(flows([row()]), source='illustrative-hs6', illustrative=True)
+    orphan = store.flows_directory() / 'illustrative-hs6' / 'run-999' / '_slice=0'
+    orphan.mkdir(parents=True)
+    (orphan / 'flows_0.parquet').write_bytes(b'PAR1')
+
+    assert store.remove_orphans() == []  # too young: it may belong to an import still writing
+    old = time.time() - store.ORPHAN_AGE_SECONDS - 10
+    os.utime(orphan, (old, old))
+
+    assert store.remove_orphans() == [orphan]
+    assert not orphan.parent.exists()
+    assert store.flows().count().execute() == 1
+
+
+def test_flows_from_paths_reads_any_files_of_the_schema(trade_data_dir, tmp_path):
+    import pyarrow.parquet as pq
+
+    table = flows([row(), row(product='520100')]).append_column('run_id', pa.array([7, 7], pa.int64()))
+    table = table.select([field.name for field in store.FLOW_SCHEMA]).cast(store.FLOW_SCHEMA)
+    pq.write_table(table, tmp_path / 'a.parquet')
+
+    read = store.flows_from_paths(store.connect(), [tmp_path / 'a.parquet'])
+
+    assert read.count().execute() == 2
+    assert read.run_id.max().execute() == 7
