@@ -9,6 +9,8 @@ changed since the preview) and writes only if no row is rejected.
 import re
 import secrets
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django import forms
@@ -85,45 +87,81 @@ def display_name(name: str, path: Path) -> str:
     return name if name and extension_of(name) == extension_of(path.name) else f'upload{path.suffix}'
 
 
-@permission_required('portfolio.add_project')
-def project_import(request: HttpRequest) -> HttpResponse:
-    """GET: the upload form. POST "preview": store the file and show its plan. POST "apply": re-plan and write."""
+@dataclass(frozen=True)
+class ImportPage:
+    """What differs between the import pages: the plan and apply functions of the importer and
+    what the page says; the steps (upload, preview, apply) are the same."""
+
+    template: str
+    form_class: type
+    plan: Callable
+    apply: Callable
+    change_permission: str
+    changes_refused: str
+    done_url: str
+
+
+PROJECTS = ImportPage(
+    template=TEMPLATE,
+    form_class=ImportForm,
+    plan=plan_import,
+    apply=apply_import,
+    change_permission='portfolio.change_project',
+    changes_refused=gettext_lazy(
+        'This file changes existing projects, which your role may not do. Nothing was written.'
+    ),
+    done_url='portfolio:project_list',
+)
+
+
+def import_page(request: HttpRequest, page: ImportPage) -> HttpResponse:
+    """GET: the upload form. POST "preview": store the file and show its plan. POST "apply": re-plan and write.
+
+    The caller checks the permission to import at all; updating existing records also needs
+    `page.change_permission`."""
     if request.method == 'POST' and request.POST.get('action') == 'apply':
-        return project_import_apply(request)
-    form = ImportForm()
+        return _apply(request, page)
+    form = page.form_class()
     context: dict = {}
     if request.method == 'POST':
-        form = ImportForm(request.POST, request.FILES)
+        form = page.form_class(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data['file']
             token = store_upload(upload)
             path = stored_upload(token)
             filename = display_name(upload.name, path)
-            context |= {'plan': plan_import(path, filename), 'token': token, 'filename': filename}
-    return render(request, TEMPLATE, {'form': form, **context})
+            context |= {'plan': page.plan(path, filename), 'token': token, 'filename': filename}
+    return render(request, page.template, {'form': form, **context})
 
 
-def project_import_apply(request: HttpRequest) -> HttpResponse:
-    """The "Apply" button of a preview (reached through project_import, which checks the permission)."""
+def _apply(request: HttpRequest, page: ImportPage) -> HttpResponse:
     path = stored_upload(request.POST.get('token', ''))
     if path is None:
-        context = {'form': ImportForm(), 'error': _('The uploaded file is no longer available: upload it again.')}
-        return render(request, TEMPLATE, context, status=400)
+        context = {
+            'form': page.form_class(),
+            'error': _('The uploaded file is no longer available: upload it again.'),
+        }
+        return render(request, page.template, context, status=400)
     filename = display_name(request.POST.get('filename', ''), path)
-    plan = plan_import(path, filename)
-    context = {'form': ImportForm(), 'plan': plan, 'token': path.stem, 'filename': filename}
-    if plan.count(Action.UPDATE) and not request.user.has_perm('portfolio.change_project'):
-        context['error'] = _('This file changes existing projects, which your role may not do. Nothing was written.')
-        return render(request, TEMPLATE, context, status=403)
+    plan = page.plan(path, filename)
+    context = {'form': page.form_class(), 'plan': plan, 'token': path.stem, 'filename': filename}
+    if plan.count(Action.UPDATE) and not request.user.has_perm(page.change_permission):
+        context['error'] = page.changes_refused
+        return render(request, page.template, context, status=403)
     try:
-        result = apply_import(plan, actor=request.user)
+        result = page.apply(plan, actor=request.user)
     except ImportRejected:
         context['error'] = _('Some rows are rejected: nothing was written. Correct the file and upload it again.')
-        return render(request, TEMPLATE, context)
+        return render(request, page.template, context)
     path.unlink(missing_ok=True)
     messages.success(
         request,
         _('Imported %(filename)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.')
         % {'filename': filename, 'created': result.created, 'updated': result.updated, 'unchanged': result.unchanged},
     )
-    return redirect('portfolio:project_list')
+    return redirect(page.done_url)
+
+
+@permission_required('portfolio.add_project')
+def project_import(request: HttpRequest) -> HttpResponse:
+    return import_page(request, PROJECTS)

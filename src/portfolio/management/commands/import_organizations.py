@@ -2,46 +2,22 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
-from portfolio.importers import Action, ImportRejected
+from portfolio.management.commands import import_projects
 from portfolio.organization_import import INPUT_COLUMNS, apply_organization_import, plan_organization_import
 
 
-class Command(BaseCommand):
+class Command(import_projects.Command):
     help = (
         f'Import organizations from a CSV (UTF-8) or XLSX file with the columns {", ".join(INPUT_COLUMNS)} '
         '(aliases separated by "|"). Duplicates of a name or alias, in the database or in the file, are '
         'rejected; a file with any rejected row writes nothing.'
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument('file', help='a .csv or .xlsx file')
-        parser.add_argument('--dry-run', action='store_true', help='show what the import would do; write nothing')
+    def plan(self, path: Path):
+        return plan_organization_import(path, path.name)
 
-    def handle(self, *args, file: str, dry_run: bool = False, verbosity: int = 1, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f'{file}: no such file')
-        plan = plan_organization_import(path, path.name)
-        self.stdout.write(f'{plan.filename}: {plan.summary()}')
-        if verbosity >= 2:
-            for row in plan.rows:
-                if row.action in (Action.CREATE, Action.UPDATE):
-                    changes = f' ({", ".join(row.changes)})' if row.changes else ''
-                    self.stdout.write(f'  {plan.unit} {row.line}: {row.action} {row.name}{changes}')
-        for problem in plan.problems:
-            self.stdout.write(f'  rejected: {problem}')
-        if dry_run:
-            self.stdout.write('dry run: nothing was written')
-            return
-        if not plan.is_valid:
-            raise CommandError(f'{len(plan.problems)} problem(s) in {plan.filename}: nothing was written')
-        try:
-            result = apply_organization_import(plan)
-        except ImportRejected as rejected:
-            raise CommandError(str(rejected)) from None
-        self.stdout.write(
-            f'imported: {result.created} created, {result.updated} updated, {result.unchanged} unchanged '
-            f'(change log request {result.request_id})'
-        )
+    def apply(self, plan):
+        return apply_organization_import(plan)
+
+    def describe(self, row) -> str:
+        return row.name

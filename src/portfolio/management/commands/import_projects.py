@@ -13,6 +13,15 @@ class Command(BaseCommand):
         'Every row is checked first; a file with any rejected row writes nothing.'
     )
 
+    def plan(self, path: Path):
+        return plan_import(path, path.name)
+
+    def apply(self, plan):
+        return apply_import(plan)
+
+    def describe(self, row) -> str:
+        return row.identifier
+
     def add_arguments(self, parser):
         parser.add_argument('file', help='a .csv or .xlsx file')
         parser.add_argument('--dry-run', action='store_true', help='show what the import would do; write nothing')
@@ -21,13 +30,13 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f'{file}: no such file')
-        plan = plan_import(path, path.name)
+        plan = self.plan(path)
         self.stdout.write(f'{plan.filename}: {plan.summary()}')
         if verbosity >= 2:
             for row in plan.rows:
                 if row.action in (Action.CREATE, Action.UPDATE):
                     changes = f' ({", ".join(row.changes)})' if row.changes else ''
-                    self.stdout.write(f'  {plan.unit} {row.line}: {row.action} {row.identifier}{changes}')
+                    self.stdout.write(f'  {plan.unit} {row.line}: {row.action} {self.describe(row)}{changes}')
         for problem in plan.problems:
             self.stdout.write(f'  rejected: {problem}')
         if dry_run:
@@ -36,7 +45,7 @@ class Command(BaseCommand):
         if not plan.is_valid:
             raise CommandError(f'{len(plan.problems)} problem(s) in {plan.filename}: nothing was written')
         try:
-            result = apply_import(plan)
+            result = self.apply(plan)
         except ImportRejected as rejected:
             raise CommandError(str(rejected)) from None
         self.stdout.write(
