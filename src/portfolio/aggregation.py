@@ -24,6 +24,7 @@ from portfolio.state import replace_token
 CENT = Decimal('0.01')
 EXCLUDED_STATUSES = (ProjectStatus.CANCELLED, ProjectStatus.SUSPENDED)
 BATCH = 2000
+LARGE_REFRESH = 5000  # projects; from here on, fresh planner statistics pay for themselves
 
 
 def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
@@ -48,6 +49,13 @@ def refresh_projects(project_ids) -> None:
     ids = set(project_ids)
     ids |= set(Project.objects.filter(pk__in=ids, parent__isnull=False).values_list('parent_id', flat=True))
     ids = sorted(ids)
+    if len(ids) >= LARGE_REFRESH and connection.vendor == 'postgresql':
+        # After a bulk load the planner still has the statistics of the tables before it and
+        # runs the correlated subqueries below as scans (a 100,000-project refresh took 376 s
+        # instead of 78 s). ANALYZE samples this transaction's own new rows too.
+        tables = (Project, Transaction, ProjectSector)
+        with connection.cursor() as cursor:
+            cursor.execute('ANALYZE ' + ', '.join(connection.ops.quote_name(t._meta.db_table) for t in tables))
     for start in range(0, len(ids), BATCH):
         _refresh_batch(ids[start : start + BATCH])
     replace_token()

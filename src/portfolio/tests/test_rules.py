@@ -231,3 +231,16 @@ def test_linked_projects_are_linked_both_ways_and_never_to_themselves(make_proje
     assert list(station.linked.values_list('identifier', flat=True)) == ['RAIL']
     with pytest.raises(ValidationError, match='cannot be linked to itself'):
         services.link_projects(project=railway, other=railway)
+
+
+def test_a_large_refresh_gives_the_same_figures_after_refreshing_planner_statistics(make_project, monkeypatch):
+    from portfolio import aggregation
+
+    project = make_project('P-LARGE', money=[(COMMITMENT, '2800000000', 'CNY', '2023-05-10')])
+    Project.objects.filter(pk=project.pk).update(value_usd=None, stage='x', in_aggregates=False)
+    monkeypatch.setattr(aggregation, 'LARGE_REFRESH', 1)  # on PostgreSQL: ANALYZE first, in the transaction
+
+    aggregation.refresh_projects([project.pk])
+
+    project.refresh_from_db()
+    assert (project.value_usd, project.stage, project.in_aggregates) == (Decimal('400836029.43'), 'pipeline', True)
