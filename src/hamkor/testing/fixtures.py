@@ -7,6 +7,7 @@ loads). Users are created per test with real role groups; clients log in as them
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -74,3 +75,15 @@ def uzbekistan(db):
     from core.models import Country
 
     return Country.objects.get(iso3='UZB')
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request in another language leaves its
+    language active in the thread (LocaleMiddleware does not reset it), and texts written by
+    services, such as conversion notes, would follow it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
