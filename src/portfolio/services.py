@@ -5,9 +5,10 @@ write with its actor and channel."""
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.fx import RateUnavailable, convert
@@ -401,15 +402,19 @@ TRANSACTION_FIELDS = (
 
 
 def apply_conversion(tx: Transaction | PlannedAmount) -> None:
-    """Fill the USD value at the value date, or leave it empty with the reason."""
-    try:
-        conversion = convert(tx.value, tx.currency_id, tx.value_date)
-    except RateUnavailable as error:
-        tx.value_usd, tx.fx_rate, tx.fx_note = None, None, str(error)[:300]
-        return
-    tx.value_usd = conversion.result
-    tx.fx_rate = conversion.rates[0].per_usd if conversion.rates else Decimal('1')
-    tx.fx_note = conversion.explanation[:300]
+    """Fill the USD value at the value date, or leave it empty with the reason.
+
+    The stored note is written in the default language whatever the language of the request
+    that records the amount, so that every reader sees the same note."""
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            conversion = convert(tx.value, tx.currency_id, tx.value_date)
+        except RateUnavailable as error:
+            tx.value_usd, tx.fx_rate, tx.fx_note = None, None, str(error)[:300]
+            return
+        tx.value_usd = conversion.result
+        tx.fx_rate = conversion.rates[0].per_usd if conversion.rates else Decimal('1')
+        tx.fx_note = conversion.explanation[:300]
 
 
 def check_value_date(value_date: datetime.date) -> None:

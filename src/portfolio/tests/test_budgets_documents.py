@@ -479,3 +479,12 @@ def test_the_demo_gives_budgets_and_documents_to_illustrative_projects_only(db):
     assert (solar_2024.value_usd, solar_2024.fx_rate) == (Decimal('125510759.06'), Decimal('7.1707'))
     assert (budgets.count(), PlannedDisbursement.objects.count(), DocumentLink.objects.count()) == (3, 1, 2)
     assert (again.created, again.existing) == (0, first.created + first.existing)
+
+
+def test_the_conversion_note_is_stored_in_the_default_language_whatever_the_request_language(make_project):
+    from django.utils import translation
+
+    with translation.override('ru'):
+        budget = services.add_budget(project=make_project('B-RU'), **budget_values())
+
+    assert budget.fx_note.startswith('7.1614 CNY per USD (monthly average 2023-06;')
