@@ -23,7 +23,7 @@ urlpatterns = [
     ),
     path('projects/<int:pk>/documents/new/', views.project_item_create, {'part': 'documents'}, name='document_create'),
     path('projects/<int:pk>/relations/new/', views.relation_create, name='relation_create'),
-    path('projects/<int:pk>/<str:part>/new/', views.project_add, name='project_add'),
+    path('projects/<int:pk>/<str:part>/new/', views.project_item_create, name='project_add'),
     path('projects/<int:pk>/<str:part>/<int:item>/remove/', views.project_remove, name='project_remove'),
     path('organizations/', views.organization_list, name='organization_list'),
     path('organizations/new/', views.organization_create, name='organization_create'),

@@ -208,31 +208,10 @@ def transaction_create(request, pk):
     return render(request, 'portfolio/transaction_form.html', {'form': form, 'project': project})
 
 
-@permission_required('portfolio.change_project')
-def project_add(request, pk, part):
-    """Add a participant or a milestone to a project (two small forms on one page)."""
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
-    form_class, service = {
-        'participant': (ParticipantForm, services.add_participant),
-        'milestone': (MilestoneForm, services.add_milestone),
-    }.get(part, (None, None))
-    if form_class is None:
-        raise Http404
-    form = form_class(request.POST or None)
-    if request.method == 'POST' and form.is_valid():
-        try:
-            service(project=project, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _('Saved.'))
-            return redirect(project)
-    return render(request, 'portfolio/project_part_form.html', {'form': form, 'project': project, 'part': part})
-
-
-# What can be added to a project from its page besides participants and milestones:
-# part -> (form, service, page title, note under the title)
+# What can be added to a project from its page: part -> (form, service, page title, note under the title)
 ITEM_FORMS = {
+    'participant': (ParticipantForm, services.add_participant, gettext_lazy('Add a participant'), None),
+    'milestone': (MilestoneForm, services.add_milestone, gettext_lazy('Add a milestone'), None),
     'budgets': (
         BudgetForm,
         services.add_budget,
@@ -263,8 +242,10 @@ ITEM_FORMS = {
 
 @permission_required('portfolio.change_project')
 def project_item_create(request, pk, part):
-    """Add a budget, planned disbursement or document to a project the user may see."""
+    """Add a participant, milestone, budget, planned disbursement or document to a project the user may see."""
     project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    if part not in ITEM_FORMS:
+        raise Http404
     form_class, service, title, note = ITEM_FORMS[part]
     form = form_class(request.POST or None)
     if request.method == 'POST' and form.is_valid():
