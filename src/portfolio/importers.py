@@ -271,7 +271,14 @@ def _check_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 def plan_import(source: str | Path | IO, filename: str | None = None) -> ImportPlan:
-    """Read and validate every row of a CSV or XLSX file; writes nothing."""
+    """Read and validate every row of a CSV or XLSX file of projects; writes nothing."""
+    return read_plan(source, filename, _check_header, _Planner)
+
+
+def read_plan(source: str | Path | IO, filename: str | None, check_header, planner) -> ImportPlan:
+    """The steps every import shares: read the CSV or XLSX file, check its header with
+    `check_header(cells) -> (columns, problems)`, then let `planner(plan, records).run()`
+    plan the rows. Writes nothing."""
     if filename is None:
         filename = Path(source).name if isinstance(source, (str, Path)) else getattr(source, 'name', 'upload')
     suffix = Path(filename).suffix.lower()
@@ -291,11 +298,11 @@ def plan_import(source: str | Path | IO, filename: str | None = None) -> ImportP
         plan.file_problems.append(Problem(filename, plan.unit, 1, '', _('the file is empty')))
         return plan
     header_line, header = records[0]
-    plan.columns, header_problems = _check_header(header)
+    plan.columns, header_problems = check_header(header)
     if header_problems:
         plan.file_problems += [Problem(filename, plan.unit, header_line, *problem) for problem in header_problems]
         return plan
-    _Planner(plan, records[1:]).run()
+    planner(plan, records[1:]).run()
     return plan
 
 

@@ -38,10 +38,7 @@ from portfolio.importers import (
     ImportRejected,
     ImportResult,
     Problem,
-    _csv_records,
-    _FileProblem,
-    _read_bytes,
-    _xlsx_records,
+    read_plan,
 )
 from portfolio.models import Organization, OrganizationAlias
 from portfolio.names import normalize_name
@@ -77,31 +74,7 @@ class OrganizationRow:
 
 def plan_organization_import(source: str | Path | IO, filename: str | None = None) -> ImportPlan:
     """Read and check every row of a CSV or XLSX file of organizations; writes nothing."""
-    if filename is None:
-        filename = Path(source).name if isinstance(source, (str, Path)) else getattr(source, 'name', 'upload')
-    suffix = Path(filename).suffix.lower()
-    plan = ImportPlan(filename=filename, unit='row' if suffix == '.xlsx' else 'line')
-    if suffix not in ('.csv', '.xlsx'):
-        plan.file_problems.append(
-            Problem(filename, plan.unit, 1, '', _('unsupported file type; expected a .csv or .xlsx file'))
-        )
-        return plan
-    try:
-        data = _read_bytes(source)
-        records = list(_xlsx_records(data) if suffix == '.xlsx' else _csv_records(data))
-    except _FileProblem as problem:
-        plan.file_problems.append(Problem(filename, plan.unit, problem.line, problem.field_name, problem.message))
-        return plan
-    if not records:
-        plan.file_problems.append(Problem(filename, plan.unit, 1, '', _('the file is empty')))
-        return plan
-    header_line, header = records[0]
-    plan.columns, header_problems = _check_header(header)
-    if header_problems:
-        plan.file_problems += [Problem(filename, plan.unit, header_line, *problem) for problem in header_problems]
-        return plan
-    _Planner(plan, records[1:]).run()
-    return plan
+    return read_plan(source, filename, _check_header, _Planner)
 
 
 def _check_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
