@@ -3,10 +3,8 @@ the report's claims as targets; the illustrative product generator."""
 
 import math
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from core.models import HSCode, ObjectChange
@@ -19,24 +17,11 @@ from trade.demo import (
     generate_illustrative_products,
     load_demo_targets,
 )
-from trade.importers.uzstat import UzstatImporter
 from trade.models import Target
-from trade.services import run_import
 from trade.targets import assess, create_target, target_path
 
-DATA = Path(settings.REFERENCE_DATA_DIR) / 'trade'
-OFFICIAL_FILES = (
-    DATA / 'uzstat_siat_1105_exports_by_country_2010_2023_kUSD.csv',
-    DATA / 'uzstat_siat_1176_imports_by_country_2010_2023_kUSD.csv',
-)
 TURNOVER_2023 = 13_825_656_300.0  # 2,486,557.3 + 11,339,099.0 thousand USD (M49 156 in both files)
 T_90_DF2 = 1.8856180831641267  # Student's t, 0.9 quantile, 2 degrees of freedom
-
-
-@pytest.fixture
-def official(db, trade_data_dir):
-    for path in OFFICIAL_FILES:
-        run_import(UzstatImporter(path))
 
 
 @pytest.fixture

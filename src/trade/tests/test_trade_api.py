@@ -1,25 +1,16 @@
 """The trade monitor's API on the real official tables and the report's targets."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from portfolio.demo import load_demo_portfolio
 from trade.demo import generate_illustrative_products, load_demo_targets
-from trade.importers.uzstat import UzstatImporter
-from trade.services import run_import
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(settings.REFERENCE_DATA_DIR) / 'trade'
-
 
 @pytest.fixture
-def official(trade_data_dir):
-    for name in ('uzstat_siat_1105_exports_by_country_2010_2023_kUSD.csv',
-                 'uzstat_siat_1176_imports_by_country_2010_2023_kUSD.csv'):  # fmt: skip
-        run_import(UzstatImporter(DATA / name))
+def official(official):
+    """The official tables (conftest) with the report's figures and targets."""
     load_demo_portfolio()
     load_demo_targets()
 
