@@ -243,23 +243,33 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     yield from records
 
 
-def _check_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """The column names, and (column, message) for each problem of the header."""
+def header_columns(
+    cells: list[str], known: set[str], unknown_message: str, synonyms: dict[str, str] | None = None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The column names of a header row (trailing empty cells dropped, synonyms replaced) and
+    (column, message) for each nameless, repeated or unknown column."""
     columns = [cell.strip() for cell in cells]
     while columns and not columns[-1]:
         columns.pop()
-    problems = []
-    known = set(INPUT_COLUMNS) | set(DERIVED_COLUMNS)
-    seen = set()
+    columns = [(synonyms or {}).get(column, column) for column in columns]
+    problems, seen = [], set()
     for column in columns:
         if not column:
             problems.append(('', _('a column of the header has no name')))
         elif column in seen:
             problems.append((column, _('the column appears twice in the header')))
         elif column not in known:
-            message = _('unknown column; an import reads %(columns)s (and ignores the derived columns of the export)')
-            problems.append((column, message % {'columns': ', '.join(INPUT_COLUMNS)}))
+            problems.append((column, unknown_message))
         seen.add(column)
+    return columns, problems
+
+
+def _check_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The column names, and (column, message) for each problem of the header."""
+    message = _('unknown column; an import reads %(columns)s (and ignores the derived columns of the export)')
+    columns, problems = header_columns(
+        cells, set(INPUT_COLUMNS) | set(DERIVED_COLUMNS), message % {'columns': ', '.join(INPUT_COLUMNS)}
+    )
     if 'identifier' not in columns:
         problems.append(('identifier', _('the header has no identifier column')))
     return columns, problems

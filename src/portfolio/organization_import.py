@@ -38,6 +38,7 @@ from portfolio.importers import (
     ImportRejected,
     ImportResult,
     Problem,
+    header_columns,
     read_plan,
 )
 from portfolio.models import Organization, OrganizationAlias
@@ -78,20 +79,10 @@ def plan_organization_import(source: str | Path | IO, filename: str | None = Non
 
 
 def _check_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    columns = [cell.strip() for cell in cells]
-    while columns and not columns[-1]:
-        columns.pop()
-    columns = [COLUMN_SYNONYMS.get(column, column) for column in columns]
-    problems, seen = [], set()
-    for column in columns:
-        if not column:
-            problems.append(('', _('a column of the header has no name')))
-        elif column in seen:
-            problems.append((column, _('the column appears twice in the header')))
-        elif column not in INPUT_COLUMNS:
-            message = _('unknown column; an organization import reads %(columns)s')
-            problems.append((column, message % {'columns': ', '.join(INPUT_COLUMNS)}))
-        seen.add(column)
+    message = _('unknown column; an organization import reads %(columns)s')
+    columns, problems = header_columns(
+        cells, set(INPUT_COLUMNS), message % {'columns': ', '.join(INPUT_COLUMNS)}, COLUMN_SYNONYMS
+    )
     if 'name_en' not in columns:
         problems.append(('name_en', _('the header has no name_en column')))
     return columns, problems
