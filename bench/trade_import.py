@@ -11,7 +11,9 @@ in var/. Steps:
 1. migrate and load the reference data the importer checks against (countries, HS 2017);
 2. generate one BACI CSV per year (`t,i,j,k,v,q`, values with three decimals, about 2 % of
    quantities "NA", unique (t, i, j, k), codes drawn from the loaded countries and HS 2017
-   subheadings) and the V2024 country code file; the data are generated, not BACI's;
+   subheadings) and the V2024 country code file; the data are generated, not BACI's; rows in
+   BACI's own order (year, exporter, importer, product), or shuffled with `--order shuffled`
+   (the importer then needs its slower duplicate test);
 3. for each file in turn, the baseline — DuckDB's `COPY (SELECT * FROM read_csv(file)) TO …
    (FORMAT parquet)` — then our import of the same file (SHA-256, full validation, conversion to
    USD, slice checksums, Parquet per slice, registry switch in the database); alternating the
@@ -52,7 +54,7 @@ def setup_django(scratch: Path) -> None:
         call_command('load_reference', only=['hs-sections', 'hs2017', 'countries'], stdout=quiet)
 
 
-def generate(scratch: Path, rows: int, years: int) -> tuple[Path, list[Path]]:
+def generate(scratch: Path, rows: int, years: int, order: str = 'baci') -> tuple[Path, list[Path]]:
     import duckdb
 
     from core.models import Country, HSCode
@@ -102,7 +104,7 @@ def generate(scratch: Path, rows: int, years: int) -> tuple[Path, list[Path]]:
                             ELSE printf('%.3f', (hash(x.n, 'w') % 9000000) / 1000.0) END AS q
                 FROM indexed x
                 JOIN c2 e ON e.n = x.exporter JOIN c2 m ON m.n = x.importer JOIN p ON p.n = x.product
-                ORDER BY x.n
+                ORDER BY {'e.code, m.code, p.k' if order == 'baci' else 'x.n'}
             ) TO '{path}' (HEADER, DELIMITER ',', QUOTE '')
             """
         )
@@ -164,6 +166,7 @@ def main() -> None:
     parser.add_argument('--years', type=int, default=5, help='one file per year (default 5)')
     parser.add_argument('--keep', action='store_true', help='keep the scratch directory')
     parser.add_argument('--scratch', help='parent directory of the scratch directory (default: system temp)')
+    parser.add_argument('--order', choices=['baci', 'shuffled'], default='baci', help="rows in BACI's order or not")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix='hamkor-bench-trade-', dir=args.scratch))
@@ -172,7 +175,8 @@ def main() -> None:
     try:
         setup_django(scratch)
         start = time.perf_counter()
-        country_file, files = generate(scratch, args.rows, args.years)
+        country_file, files = generate(scratch, args.rows, args.years, args.order)
+        print(f'row order: {args.order}', flush=True)
         print(f'generation: {time.perf_counter() - start:.1f} s', flush=True)
         rows = args.rows // args.years * args.years
         csv_bytes = sum(path.stat().st_size for path in files)

@@ -1,1 +1,1 @@
-pytest_plugins = ['hamkor.testing.fixtures']
+pytest_plugins = ['hamkor.testing.fixtures', 'hamkor.testing.browser']

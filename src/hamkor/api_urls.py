@@ -37,5 +37,8 @@ urlpatterns = [
     path('trade/monitor/', trade_api.MonitorView.as_view(), name='trade-monitor'),
     path('trade/targets/', trade_api.TargetsView.as_view(), name='trade-targets'),
     path('trade/products/', trade_api.ProductsView.as_view(), name='trade-products'),
+    path('trade/partners/', trade_api.PartnersView.as_view(), name='trade-partners'),
+    path('trade/rca/', trade_api.RcaView.as_view(), name='trade-rca'),
+    path('trade/mirror/', trade_api.MirrorProductsView.as_view(), name='trade-mirror'),
     *router.urls,
 ]

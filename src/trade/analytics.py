@@ -23,13 +23,19 @@ Rules that every figure follows (see docs/trade-monitor.md):
 """
 
 import math
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import ibis
+import ibis.expr.operations as ops
 import pandas as pd
 
 TOTAL = 'TOTAL'
 WORLD = 'WLD'
+# The official tables' "other countries / areas not specified": a partner in sums, not a country.
+OTHER_COUNTRIES = '_OT'
 EXPORTS, IMPORTS = 'X', 'M'
 ILLUSTRATIVE_SOURCE = 'illustrative-hs6'
 RECONCILED_SOURCES = ('baci',)
@@ -112,6 +118,59 @@ def partner_share(flows: ibis.Table, reporter: str, partner: str) -> ibis.Table:
     table = per_year.mutate(world_usd=world)
     table = table.mutate(share=table.partner_usd / table.world_usd)
     return table.drop('world_rows_usd', 'partners_usd', 'has_world').order_by(['source', 'year'])
+
+
+def partner_totals(flows: ibis.Table, reporter: str) -> ibis.Table:
+    """The reporter's exports, imports, turnover and balance with each partner, one row per source,
+    classification, year and partner, with the reporter's totals with the world beside them
+    (`world_exports`, `world_imports`, `world_turnover`) and the partner's share of the turnover.
+
+    WLD rows are not partners: they are the world total where the source has them (per flow),
+    otherwise the world is the sum over every partner, "other countries" (_OT) included. A flow
+    that the source does not cover in a year stays empty rather than zero, so a source of imports
+    only has no turnover and no share."""
+    rows = oriented(flows, reporter)
+    rows = rows.filter(rows.month == 0)
+    keys = ['source', 'classification', 'year']
+    is_world = rows.counterpart == WORLD
+    exported, imported = rows.direction == EXPORTS, rows.direction == IMPORTS
+    world = rows.group_by(keys).aggregate(
+        has_exports=exported.any(),
+        has_imports=imported.any(),
+        has_world_exports=(exported & is_world).any(),
+        has_world_imports=(imported & is_world).any(),
+        world_rows_exports=rows.value_usd.sum(where=exported & is_world),
+        world_rows_imports=rows.value_usd.sum(where=imported & is_world),
+        partners_exports=rows.value_usd.sum(where=exported & ~is_world),
+        partners_imports=rows.value_usd.sum(where=imported & ~is_world),
+    )
+    world = world.mutate(
+        world_exports=ibis.ifelse(world.has_world_exports, world.world_rows_exports, world.partners_exports),
+        world_imports=ibis.ifelse(world.has_world_imports, world.world_rows_imports, world.partners_imports),
+    )
+    partners = rows.filter(~is_world)
+    partners = partners.group_by([*keys, 'counterpart']).aggregate(
+        exports=partners.value_usd.sum(where=partners.direction == EXPORTS),
+        imports=partners.value_usd.sum(where=partners.direction == IMPORTS),
+    )
+    table = partners.join(world, keys)
+    none = ibis.null('float64')
+    table = table.mutate(
+        # a partner listed in one flow only traded nothing in the other, where the source covers it
+        exports=ibis.ifelse(table.has_exports, table.exports.fill_null(0), none),
+        imports=ibis.ifelse(table.has_imports, table.imports.fill_null(0), none),
+    )
+    table = table.mutate(
+        turnover=table.exports + table.imports,
+        balance=table.exports - table.imports,
+        world_turnover=table.world_exports + table.world_imports,
+    )
+    table = table.mutate(share=ibis.ifelse(table.world_turnover > 0, table.turnover / table.world_turnover, none))
+    columns = [
+        *keys, 'counterpart', 'exports', 'imports', 'turnover', 'balance', 'share',
+        'world_exports', 'world_imports', 'world_turnover',
+    ]  # fmt: skip
+    return table.select(columns).rename(partner='counterpart').order_by([*keys, 'partner'])
 
 
 def product_values(
@@ -197,7 +256,7 @@ def exports_by_exporter_product(flows: ibis.Table) -> ibis.Table:
     rows = flows.filter(
         (flows.flow == EXPORTS) & (flows.month == 0) & (flows.product != TOTAL) & (flows.partner != WORLD)
     )
-    keys = ['source', 'classification', 'year', 'reporter', 'product']
+    keys = ['source', 'classification', 'year', 'reporter', 'product', 'illustrative']
     return rows.group_by(keys).aggregate(value_usd=rows.value_usd.sum())
 
 
@@ -258,6 +317,70 @@ def reported_side(flows: ibis.Table, reporter: str, partner: str, flow: str) -> 
     return rows.group_by(['source', 'classification', 'year']).aggregate(value_usd=rows.value_usd.sum())
 
 
+def _declared_products(flows: ibis.Table, importer: str, exporter: str) -> ibis.Table:
+    """Both sides' own product-level reports of one flow: the importer's imports from the exporter
+    (`side` M) and the exporter's exports to the importer (`side` X); reconciled sources excluded,
+    as in `reported_side`."""
+    imports = (flows.reporter == importer) & (flows.partner == exporter) & (flows.flow == IMPORTS)
+    exports = (flows.reporter == exporter) & (flows.partner == importer) & (flows.flow == EXPORTS)
+    rows = flows.filter(
+        (imports | exports)
+        & (flows.month == 0)
+        & (flows.product != TOTAL)
+        & ~flows.source.isin(list(RECONCILED_SOURCES))
+    )
+    return rows.mutate(side=rows.flow.cast('string'))
+
+
+def mirror_product_sources(flows: ibis.Table, importer: str, exporter: str) -> ibis.Table:
+    """(side, source, classification, year) of each side's product-level reports of the flow."""
+    rows = _declared_products(flows, importer, exporter)
+    return rows.select('side', 'source', 'classification', 'year').distinct()
+
+
+def mirror_products(
+    flows: ibis.Table,
+    importer: str,
+    exporter: str,
+    *,
+    year: int,
+    classification: str,
+    import_source: str,
+    export_source: str,
+    digits: int = 2,
+    cif_fob_factor: float = CIF_FOB_FACTOR,
+) -> ibis.Table:
+    """The mirror gap by HS chapter (digits 2) or heading (4): the importer's declared imports (CIF)
+    against the exporter's declared exports (FOB) times κ, each side from its own named source in
+    one classification. gap = M − κX, gap_pct = gap / (κX), symmetric_gap = 2(M − κX)/(M + κX);
+    a code only one side reports counts as zero on the other. Largest absolute gap first."""
+    rows = _declared_products(flows, importer, exporter)
+    rows = rows.filter(
+        (rows.year == year)
+        & (rows.classification == classification)
+        & (
+            ((rows.side == IMPORTS) & (rows.source == import_source))
+            | ((rows.side == EXPORTS) & (rows.source == export_source))
+        )
+    )
+    rows = rows.mutate(code=rows.product.substr(0, digits))
+    table = rows.group_by('code').aggregate(
+        imports_usd=rows.value_usd.sum(where=rows.side == IMPORTS).fill_null(0),
+        exports_usd=rows.value_usd.sum(where=rows.side == EXPORTS).fill_null(0),
+    )
+    table = table.mutate(exports_cif_usd=table.exports_usd * cif_fob_factor)
+    table = table.mutate(gap_usd=table.imports_usd - table.exports_cif_usd)
+    table = table.mutate(
+        gap_pct=ibis.ifelse(table.exports_cif_usd > 0, table.gap_usd / table.exports_cif_usd, ibis.null()),
+        symmetric_gap=ibis.ifelse(
+            (table.imports_usd + table.exports_cif_usd) > 0,
+            2 * table.gap_usd / (table.imports_usd + table.exports_cif_usd),
+            ibis.null(),
+        ),
+    )
+    return table.order_by([ibis.desc(table.gap_usd.abs()), 'code'])
+
+
 #
 # Small calculations on results (plain Python; the series are a few dozen numbers)
 #
@@ -287,6 +410,69 @@ def choose_series(table: pd.DataFrame, preferred: str | None = None) -> pd.DataF
     return chosen.reset_index(drop=True)
 
 
+def rank_partners(table: pd.DataFrame) -> pd.DataFrame:
+    """Each partner's rank by turnover in its year (1 = largest) and its growth on the year before.
+
+    "Other countries" (_OT) counts in sums and shares but is not a country, so it has no rank;
+    growth is given only between consecutive years, as for the pair's series."""
+    table = table.sort_values(['source', 'classification', 'partner', 'year']).reset_index(drop=True)
+    countries = table[table.partner != OTHER_COUNTRIES]
+    ranks = countries.groupby(['source', 'classification', 'year']).turnover.rank(method='min', ascending=False)
+    table['rank'] = pd.array([None if pd.isna(value) else int(value) for value in ranks.reindex(table.index)], 'Int64')
+    group = table.groupby(['source', 'classification', 'partner'])
+    consecutive = group.year.diff() == 1
+    for column in ('exports', 'imports', 'turnover'):
+        previous = group[column].shift(1)
+        table[f'{column}_growth'] = (table[column] / previous - 1).where(consecutive & (previous > 0))
+    return table
+
+
+def year_to_date(monthly: pd.DataFrame) -> dict | None:
+    """January to the latest month of the latest year against the same months of the year before.
+
+    A total needs every one of those months (a missing month would look like a fall), and growth
+    needs both years complete; otherwise they are None."""
+    if monthly.empty:
+        return None
+    year = int(monthly.year.max())
+    month = int(monthly[monthly.year == year].month.max())
+    current = monthly[(monthly.year == year) & (monthly.month <= month)]
+    previous = monthly[(monthly.year == year - 1) & (monthly.month <= month)]
+    months = set(range(1, month + 1))
+    complete = set(current.month.astype(int)) == months and set(previous.month.astype(int)) == months
+    result = {
+        'year': year, 'base_year': year - 1, 'month': month, 'complete': complete,
+        'source': monthly.source.iloc[0], 'classification': monthly.classification.iloc[0],
+    }  # fmt: skip
+    for column in ('exports', 'imports', 'turnover', 'balance'):
+        value = _number(current[column].sum(min_count=month)) if set(current.month.astype(int)) == months else None
+        base = _number(previous[column].sum(min_count=month)) if complete else None
+        result[column], result[f'base_{column}'] = value, base
+        if column != 'balance':
+            usable = value is not None and base is not None and base > 0
+            result[f'{column}_growth'] = value / base - 1 if usable else None
+    return result
+
+
+def choose_mirror_series(available: pd.DataFrame) -> pd.DataFrame:
+    """For each year, the pair of sources to compare: one report of each side in the same
+    classification, each side's source first in SOURCE_PRIORITY (then the newer edition).
+    `available` is `mirror_product_sources`' result; columns year, classification,
+    imports_source, exports_source."""
+    columns = ['year', 'classification', 'imports_source', 'exports_source']
+    if available.empty:
+        return pd.DataFrame(columns=columns)
+    imports = available[available.side == IMPORTS][['year', 'classification', 'source']]
+    exports = available[available.side == EXPORTS][['year', 'classification', 'source']]
+    pairs = imports.merge(exports, on=['year', 'classification'], suffixes=('_m', '_x'))
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    pairs = pairs.assign(rank_m=pairs.source_m.map(_source_rank), rank_x=pairs.source_x.map(_source_rank))
+    pairs = pairs.sort_values(['year', 'rank_m', 'rank_x', 'classification'], ascending=[True, True, True, False])
+    pairs = pairs.drop_duplicates('year').rename(columns={'source_m': 'imports_source', 'source_x': 'exports_source'})
+    return pairs.assign(year=pairs.year.astype(int))[columns].reset_index(drop=True)
+
+
 def _source_rank(source: str) -> int:
     for rank, prefix in enumerate(SOURCE_PRIORITY):
         if source == prefix or source.startswith(prefix + ':'):
@@ -303,6 +489,62 @@ def add_growth(table: pd.DataFrame, columns=('exports', 'imports', 'turnover')) 
         growth = table[column] / previous - 1
         table[f'{column}_growth'] = growth.where(consecutive & (previous > 0))
     return table
+
+
+#
+# Running expressions
+#
+
+# Ibis compiles an expression to SQL in pure Python (50–100 ms for the monitor's queries, whatever
+# the data's size), which would be most of a warm answer. The SQL of each expression is kept,
+# keyed by the expression's operation tree (structural equality: the same call builds an equal
+# tree); the store is read through a view of fixed name (trade.store.flows_view), so the SQL
+# stays valid when imports change the files behind it.
+_COMPILED_LIMIT = 512
+_compiled: OrderedDict = OrderedDict()
+_compiled_lock = threading.Lock()
+
+
+def compiled_sql(expression) -> str | None:
+    """The DuckDB SQL of an expression bound to a DuckDB backend, compiled once; None otherwise."""
+    operation = expression.op()
+    with _compiled_lock:
+        sql = _compiled.get(operation)
+        if sql is not None:
+            _compiled.move_to_end(operation)
+            return sql
+    backend = _duckdb_backend(expression)
+    if backend is None:
+        return None
+    sql = backend.compile(expression)
+    with _compiled_lock:
+        _compiled[operation] = sql
+        while len(_compiled) > _COMPILED_LIMIT:
+            _compiled.popitem(last=False)
+    return sql
+
+
+def _duckdb_backend(expression):
+    try:
+        backend = expression._find_backend(use_default=False)
+    except Exception:  # unbound or several backends: let ibis decide how to run it
+        return None
+    if backend.name != 'duckdb' or expression.op().find(ops.InMemoryTable):
+        return None  # ibis registers in-memory tables when it executes; keep its path for those
+    return backend
+
+
+def execute(expression) -> pd.DataFrame:
+    """Execute an expression as a pandas DataFrame, with DuckDB through its kept SQL."""
+    sql = compiled_sql(expression)
+    if sql is None:
+        return expression.execute()
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    backend = expression._find_backend(use_default=False)
+    arrow = backend.con.sql(sql).to_arrow_table()
+    frame = arrow.to_pandas()
+    return DuckDBPandasData.convert_table(frame, expression.as_table().schema())
 
 
 #
@@ -325,6 +567,9 @@ class Monitor:
     flows: ibis.Table | None = None
     include_illustrative: bool = False
     cif_fob_factor: float = CIF_FOB_FACTOR
+    # (source, classification, year) → exports_by_exporter_product rows covering that year,
+    # computed beforehand; RCA then reads them instead of every flow of the year.
+    exporter_products: Callable[[str, str, int], ibis.Table] | None = None
     _all: ibis.Table | None = field(default=None, init=False, repr=False)
     _memo: dict = field(default_factory=dict, init=False, repr=False)
 
@@ -332,25 +577,30 @@ class Monitor:
         if self.flows is None:
             from trade import store
 
-            self.flows = store.flows()
+            self.flows = store.flows_view(store.current_paths())
+            self.exporter_products = self.exporter_products or store.exporter_products
         self._all = self.flows
         if not self.include_illustrative:
             self.flows = official(self.flows)
+
+    def _execute(self, expression) -> pd.DataFrame:
+        """Run an expression; every query of the monitor goes through here (see compiled_sql)."""
+        return execute(expression)
 
     # Totals
 
     def yearly(self, source: str | None = None) -> pd.DataFrame:
         """Exports, imports, turnover, balance, coverage and their growth by year, one series."""
-        table = pair_totals(self.flows, self.reporter, self.partner).execute()
+        table = self._execute(pair_totals(self.flows, self.reporter, self.partner))
         table = choose_series(table, source)
         return _labelled(add_growth(table))
 
     def series(self) -> pd.DataFrame:
         """Yearly totals of every source and classification covering the pair, side by side."""
-        return _labelled(pair_totals(self.flows, self.reporter, self.partner).execute())
+        return _labelled(self._execute(pair_totals(self.flows, self.reporter, self.partner)))
 
     def monthly(self, source: str | None = None) -> pd.DataFrame:
-        table = pair_totals(self.flows, self.reporter, self.partner, monthly=True).execute()
+        table = self._execute(pair_totals(self.flows, self.reporter, self.partner, monthly=True))
         return _labelled(choose_series(table, source))
 
     def cagr(self, column: str = 'turnover', first: int | None = None, last: int | None = None) -> float | None:
@@ -363,7 +613,7 @@ class Monitor:
 
     def share(self, source: str | None = None) -> pd.DataFrame:
         """The partner's share of the reporter's total trade (exports + imports) by year."""
-        table = partner_share(self.flows, self.reporter, self.partner).execute()
+        table = self._execute(partner_share(self.flows, self.reporter, self.partner))
         return _labelled(choose_series(table, source))
 
     def partner_concentration(self, year: int, source: str | None = None) -> pd.DataFrame:
@@ -371,15 +621,58 @@ class Monitor:
         rows = oriented(self.flows, self.reporter)
         rows = rows.filter((rows.year == year) & (rows.month == 0) & (rows.product == TOTAL))
         rows = rows.filter(rows.counterpart != WORLD)
-        available = rows.select('source', 'classification').distinct().execute()
+        available = self._execute(rows.select('source', 'classification').distinct())
         chosen = choose_series(available, source)
         if chosen.empty:
             return pd.DataFrame(columns=['hhi', 'hhi_normalised', 'n'])
         rows = rows.filter(rows.source == chosen.source[0])
         values = rows.group_by('counterpart').aggregate(value_usd=rows.value_usd.sum())
-        result = hhi(values).execute()
+        result = self._execute(hhi(values))
         result['source'] = chosen.source[0]
         return _labelled(result)
+
+    # Partners
+
+    def partner_table(self, source: str | None = None) -> pd.DataFrame:
+        """Every partner in every year of one series (see partner_totals), ranked, with growth."""
+        key = ('partner_table', source)
+        if key not in self._memo:
+            if 'partner_totals' not in self._memo:
+                self._memo['partner_totals'] = self._execute(partner_totals(self.flows, self.reporter))
+            table = self._memo['partner_totals']
+            chosen = choose_series(table[['source', 'classification', 'year']].drop_duplicates(), source)
+            if not chosen.empty:
+                table = table[(table.source == chosen.source[0]) & (table.classification == chosen.classification[0])]
+            else:
+                table = table.iloc[0:0]
+            self._memo[key] = _labelled(rank_partners(table))
+        return self._memo[key].copy()
+
+    def partner_years(self, source: str | None = None) -> list[int]:
+        return sorted({int(year) for year in self.partner_table(source).year})
+
+    def partners(self, year: int | None = None, source: str | None = None) -> pd.DataFrame:
+        """The reporter's partners in one year (default: the latest) by turnover: exports, imports,
+        turnover, balance, share of the reporter's trade, rank and growth on the year before.
+        Sorted by rank; "other countries" (unranked) last."""
+        table = self.partner_table(source)
+        if table.empty:
+            return table
+        year = year if year is not None else int(table.year.max())
+        table = table[table.year == year]
+        order = table.assign(_unranked=table['rank'].isna(), _rank=table['rank'].astype('float64'))
+        order = order.sort_values(['_unranked', '_rank', 'partner'])
+        return order.drop(columns=['_unranked', '_rank']).reset_index(drop=True)
+
+    def partner_history(self, partner: str, source: str | None = None) -> pd.DataFrame:
+        """One partner's yearly exports, imports, turnover, balance, share and rank (the same series
+        as partners(), so its years line up with the partner table)."""
+        table = self.partner_table(source)
+        return table[table.partner == partner].sort_values('year').reset_index(drop=True)
+
+    def year_to_date(self, source: str | None = None) -> dict | None:
+        """The latest year's months so far against the same months a year before (see year_to_date)."""
+        return year_to_date(self.monthly(source))
 
     # Products
 
@@ -388,38 +681,29 @@ class Monitor:
         rows = bilateral(self._all, self.reporter, self.partner)
         rows = rows.filter((rows.product != TOTAL) & (rows.month == 0))
         table = rows.group_by(['source', 'classification', 'illustrative']).aggregate(
-            first_year=rows.year.min(), last_year=rows.year.max()
+            first_year=rows.year.min(), last_year=rows.year.max(), years=rows.year.collect(distinct=True)
         )
-        return table.execute()
+        return self._execute(table)
 
     def product_series(self) -> tuple[str, str, bool] | None:
         """The product-level series to use: real data if any, else illustrative (labelled)."""
         if 'product_series' not in self._memo:
-            self._memo['product_series'] = self._product_series()
+            self._memo['product_series'], self._memo['product_years'] = self._product_series()
         return self._memo['product_series']
 
-    def _product_series(self) -> tuple[str, str, bool] | None:
+    def _product_series(self) -> tuple[tuple[str, str, bool] | None, list[int]]:
         available = self.product_sources()
         if available.empty:
-            return None
+            return None, []
         available = available.assign(rank=available.source.map(_source_rank))
         available = available.sort_values(['illustrative', 'rank', 'last_year'], ascending=[True, True, False])
         row = available.iloc[0]
-        return row.source, row.classification, bool(row.illustrative)
+        return (row.source, row.classification, bool(row.illustrative)), sorted(int(year) for year in row.years)
 
     def product_years(self) -> list[int]:
-        if 'product_years' not in self._memo:
-            self._memo['product_years'] = self._product_years()
+        """The years of the product series (product_series), oldest first."""
+        self.product_series()
         return self._memo['product_years']
-
-    def _product_years(self) -> list[int]:
-        chosen = self.product_series()
-        if chosen is None:
-            return []
-        source, classification, _illustrative = chosen
-        rows = bilateral(self._all, self.reporter, self.partner)
-        rows = rows.filter((rows.source == source) & (rows.classification == classification) & (rows.month == 0))
-        return sorted(int(year) for year in rows.select('year').distinct().execute().year)
 
     def top_products(
         self, *, direction: str = IMPORTS, year: int | None = None, base_year: int | None = None, n: int | None = 20,
@@ -442,7 +726,7 @@ class Monitor:
         table = table.order_by([ibis.desc('value_usd'), 'product'])
         if n:
             table = table.limit(n)
-        result = table.execute()
+        result = self._execute(table)
         result.insert(0, 'base_year', base_year)
         result.insert(0, 'year', year)
         result['source'] = source
@@ -461,7 +745,7 @@ class Monitor:
             (rows.direction == direction) & (rows.month == 0) & (rows.source == source)
             & (rows.classification == classification) & rows.product.startswith(code)
         )  # fmt: skip
-        found = rows.group_by('year').aggregate(value_usd=rows.value_usd.sum()).execute()
+        found = self._execute(rows.group_by('year').aggregate(value_usd=rows.value_usd.sum()))
         table = (
             pd.DataFrame({'year': self.product_years()}).merge(found, on='year', how='left').fillna({'value_usd': 0})
         )
@@ -479,19 +763,24 @@ class Monitor:
             & (rows.classification == classification) & (rows.product != TOTAL)
         )  # fmt: skip
         values = rows.group_by('product').aggregate(value_usd=rows.value_usd.sum())
-        result = hhi(values).execute()
+        result = self._execute(hhi(values))
         return result.assign(year=year, source=source, classification=classification, illustrative=illustrative)
 
     def rca(self, year: int, *, source: str = 'baci', classification: str = 'HS2017') -> pd.DataFrame:
-        result = rca(self.flows, self.reporter, year=year, source=source, classification=classification).execute()
-        return result.assign(year=year, source=source, classification=classification)
+        exports = None
+        if self.exporter_products is not None:
+            exports = self.exporter_products(source, classification, year)
+            exports = exports if self.include_illustrative else official(exports)
+        expression = rca(self.flows, self.reporter, year=year, source=source, classification=classification,
+                         exports=exports)  # fmt: skip
+        return self._execute(expression).assign(year=year, source=source, classification=classification)
 
     def complementarity(self, year: int, *, source: str = 'baci', classification: str = 'HS2017') -> pd.DataFrame:
         """TC in both directions: reporter's exports vs partner's imports, and the reverse."""
         keys = {'year': year, 'source': source, 'classification': classification}
         rows = []
         for exporter, importer in ((self.reporter, self.partner), (self.partner, self.reporter)):
-            value = complementarity(self.flows, exporter, importer, **keys).execute().tc.iloc[0]
+            value = self._execute(complementarity(self.flows, exporter, importer, **keys)).tc.iloc[0]
             rows.append({'exporter': exporter, 'importer': importer, 'tc': _number(value), **keys})
         return pd.DataFrame(rows)
 
@@ -503,8 +792,8 @@ class Monitor:
         gap = M − κX; gap_pct = gap / (κX); symmetric = 2(M − κX)/(M + κX); log_gap = ln(M/(κX))."""
         rows = []
         for importer, exporter in ((self.reporter, self.partner), (self.partner, self.reporter)):
-            imports = reported_side(self.flows, importer, exporter, IMPORTS).execute()
-            exports = reported_side(self.flows, exporter, importer, EXPORTS).execute()
+            imports = self._execute(reported_side(self.flows, importer, exporter, IMPORTS))
+            exports = self._execute(reported_side(self.flows, exporter, importer, EXPORTS))
             if imports.empty or exports.empty:
                 continue
             joined = imports.merge(exports, on=['year', 'classification'], suffixes=('_m', '_x'))
@@ -527,6 +816,80 @@ class Monitor:
             'log_gap',
         ]  # fmt: skip
         return pd.DataFrame(rows, columns=columns)
+
+    def mirror_product_years(self, importer: str | None = None) -> pd.DataFrame:
+        """Years in which both sides' own product-level reports of a flow exist, with the sources
+        compared (see choose_mirror_series). `importer` is the reporter (default) or the partner."""
+        importer, exporter = self._mirror_sides(importer)
+        return choose_mirror_series(self._execute(mirror_product_sources(self.flows, importer, exporter)))
+
+    def mirror_products(self, year: int, digits: int = 2, importer: str | None = None) -> pd.DataFrame:
+        """The mirror gap of one flow by HS chapter (digits 2) or heading (4) in one year, largest
+        absolute gap first; empty when the year lacks either side's product-level report."""
+        importer, exporter = self._mirror_sides(importer)
+        series = self.mirror_product_years(importer)
+        chosen = series[series.year == year]
+        columns = [
+            'code', 'imports_usd', 'exports_usd', 'exports_cif_usd', 'gap_usd', 'gap_pct', 'symmetric_gap',
+            'year', 'importer', 'exporter', 'classification', 'imports_source', 'exports_source', 'cif_fob_factor',
+        ]  # fmt: skip
+        if chosen.empty:
+            return pd.DataFrame(columns=columns)
+        row = chosen.iloc[0]
+        expression = mirror_products(
+            self.flows, importer, exporter, year=year, classification=row.classification,
+            import_source=row.imports_source, export_source=row.exports_source, digits=digits,
+            cif_fob_factor=self.cif_fob_factor,
+        )  # fmt: skip
+        table = self._execute(expression).assign(
+            year=year, importer=importer, exporter=exporter, classification=row.classification,
+            imports_source=row.imports_source, exports_source=row.exports_source, cif_fob_factor=self.cif_fob_factor,
+        )  # fmt: skip
+        return table[columns]
+
+    def _mirror_sides(self, importer: str | None) -> tuple[str, str]:
+        importer = importer or self.reporter
+        if importer not in (self.reporter, self.partner):
+            raise ValueError(f'importer must be {self.reporter} or {self.partner}')
+        return importer, self.partner if importer == self.reporter else self.reporter
+
+    # Comparative advantage (needs the world's trade: every exporter)
+
+    def world_product_series(self) -> tuple[str, str, list[int]] | None:
+        """(source, classification, years) of the product data that hold every exporter (reconciled
+        sources such as BACI), which RCA and complementarity need: the series reaching the latest
+        year, then the one with more years, then the newer edition. None when there is none."""
+        rows = self.flows.filter(
+            self.flows.source.isin(list(RECONCILED_SOURCES))
+            & (self.flows.flow == EXPORTS)
+            & (self.flows.month == 0)
+            & (self.flows.classification != TOTAL)  # directory columns only: no data file is read
+        )
+        table = self._execute(rows.select('source', 'classification', 'year').distinct())
+        if table.empty:
+            return None
+        series = table.groupby(['source', 'classification']).year.agg(['max', 'count']).reset_index()
+        series = series.sort_values(['max', 'count', 'classification'], ascending=False)
+        source, classification = series.iloc[0][['source', 'classification']]
+        chosen = table[(table.source == source) & (table.classification == classification)]
+        years = sorted(int(year) for year in chosen.year)
+        return str(source), str(classification), years
+
+    def rca_pair(self, year: int, *, source: str = 'baci', classification: str = 'HS2017') -> pd.DataFrame:
+        """The reporter's RCA for every product it exports, with the partner's RCA of the same
+        products beside it (`partner_rca`, `partner_rca_symmetric`): 0 and −1 where the partner
+        exports none of the product that year, empty where it exports nothing at all."""
+        keys = {'source': source, 'classification': classification}
+        mine = self.rca(year, **keys)
+        counterpart = replace(self, reporter=self.partner, partner=self.reporter, flows=self._all)
+        theirs = counterpart.rca(year, **keys)[['product', 'value_usd', 'rca', 'rca_symmetric']]
+        theirs = theirs.rename(columns={
+            'value_usd': 'partner_value_usd', 'rca': 'partner_rca', 'rca_symmetric': 'partner_rca_symmetric',
+        })  # fmt: skip
+        table = mine.merge(theirs, on='product', how='left')
+        if not theirs.empty:
+            table = table.fillna({'partner_value_usd': 0.0, 'partner_rca': 0.0, 'partner_rca_symmetric': -1.0})
+        return table.assign(reporter=self.reporter, partner=self.partner)
 
 
 def _number(value):

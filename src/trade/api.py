@@ -8,7 +8,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trade import selectors
+from trade import analysis_views, selectors
 from trade.models import Target
 from trade.views import source_label
 
@@ -286,3 +286,234 @@ class ProductsView(APIView):
             section=values.get('section', ''),
         )
         return Response(ProductLevelSerializer(level).data)
+
+
+class PartnerRowSerializer(serializers.Serializer):
+    partner = serializers.CharField(help_text='ISO alpha-3; _OT = other countries (not itemised)')
+    name = serializers.CharField(help_text='in the language of the request')
+    rank = serializers.IntegerField(allow_null=True, help_text='by turnover; other countries have none')
+    exports = serializers.FloatField(allow_null=True, help_text='USD')
+    imports = serializers.FloatField(allow_null=True, help_text='USD')
+    turnover = serializers.FloatField(allow_null=True)
+    balance = serializers.FloatField(allow_null=True)
+    share = serializers.FloatField(allow_null=True, help_text="of the reporter's turnover with the world")
+    exports_growth = serializers.FloatField(allow_null=True, help_text='on the year before')
+    imports_growth = serializers.FloatField(allow_null=True)
+    turnover_growth = serializers.FloatField(allow_null=True)
+
+
+class WorldSerializer(serializers.Serializer):
+    exports = serializers.FloatField(allow_null=True)
+    imports = serializers.FloatField(allow_null=True)
+    turnover = serializers.FloatField(allow_null=True)
+
+
+class PartnersSerializer(serializers.Serializer):
+    reporter = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    years = serializers.ListField(child=serializers.IntegerField())
+    source = serializers.CharField(allow_null=True)
+    source_label = serializers.CharField(allow_null=True)
+    classification = serializers.CharField(allow_null=True)
+    data_status = serializers.ChoiceField(choices=['official', 'illustrative'])
+    world = WorldSerializer(allow_null=True, help_text='WLD rows where the source has them, else the sum of partners')
+    partners = PartnerRowSerializer(many=True)
+
+
+class PartnerQuerySerializer(serializers.Serializer):
+    reporter = serializers.RegexField(r'^[A-Z]{3}$', default='UZB', help_text='ISO alpha-3 code of the reporter')
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
+
+
+class PartnersView(APIView):
+    """The reporter's trade with every partner in one year (default: the latest) from one source
+    (named): exports, imports, turnover, balance, share of its trade with the world, rank by
+    turnover and growth on the year before. Sorted by rank; other countries (not itemised) last."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter('reporter', str, description='ISO alpha-3 code (default UZB)'),
+            OpenApiParameter('year', int, description='default: the latest year'),
+        ],
+        responses=PartnersSerializer,
+        operation_id='trade_partners',
+    )
+    def get(self, request):
+        from trade.partner_views import partner_names
+
+        query = PartnerQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        reporter, year = query.validated_data['reporter'], query.validated_data.get('year')
+        monitor = selectors.CachedMonitor(reporter, 'CHN')
+        years = monitor.partner_years()
+        if year is not None and year not in years:
+            available = f'{years[0]}–{years[-1]}' if years else '—'
+            raise serializers.ValidationError({'year': [f'No partner statistics for {year} (years: {available}).']})
+        data = {'reporter': reporter, 'year': None, 'years': years, 'source': None, 'source_label': None,
+                'classification': None, 'data_status': 'official', 'world': None, 'partners': []}  # fmt: skip
+        if years:
+            table = monitor.partners(year=year or years[-1])
+            names = partner_names(table.partner)
+            rows = [dict(row, name=names[row['partner']]) for row in _records(table)]
+            first = rows[0]
+            data.update({
+                'year': int(first['year']), 'source': first['source'],
+                'source_label': str(source_label(first['source'])), 'classification': first['classification'],
+                'data_status': 'illustrative' if first['illustrative'] else 'official',
+                'world': {key: first[f'world_{key}'] for key in ('exports', 'imports', 'turnover')},
+                'partners': rows,
+            })  # fmt: skip
+        return Response(PartnersSerializer(data).data)
+
+
+class ComplementaritySerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    exporter = serializers.CharField()
+    importer = serializers.CharField()
+    tc = serializers.FloatField(allow_null=True, help_text="Michaely's index, 0–100")
+
+
+class RcaRowSerializer(serializers.Serializer):
+    product = serializers.CharField(help_text='HS6 subheading')
+    description = serializers.CharField()
+    value_usd = serializers.FloatField(help_text="the reporter's exports to the world")
+    rca = serializers.FloatField()
+    rca_symmetric = serializers.FloatField()
+    partner_value_usd = serializers.FloatField(allow_null=True)
+    partner_rca = serializers.FloatField(allow_null=True, help_text='0 where the partner exports none of it')
+    partner_rca_symmetric = serializers.FloatField(allow_null=True)
+
+
+class RcaSerializer(serializers.Serializer):
+    reporter = serializers.CharField()
+    partner = serializers.CharField()
+    source = serializers.CharField(allow_null=True, help_text='world product data (every exporter), e.g. baci')
+    source_label = serializers.CharField(allow_null=True)
+    classification = serializers.CharField(allow_null=True)
+    data_status = serializers.CharField(help_text='"official", or "no data" when no world product data are loaded')
+    years = serializers.ListField(child=serializers.IntegerField())
+    year = serializers.IntegerField(allow_null=True)
+    complementarity = ComplementaritySerializer(many=True, help_text='both directions, every year')
+    rows = RcaRowSerializer(many=True, help_text='RCA ≥ 1 first, each group by export value')
+
+
+class RcaQuerySerializer(PairSerializer):
+    year = serializers.IntegerField(required=False)
+
+
+class RcaView(APIView):
+    """Balassa's revealed comparative advantage of the reporter's exports, with the partner's RCA
+    of the same products, and Michaely's trade complementarity both ways, from world product data
+    (BACI). Empty, with `data_status` "no data", when no such data are loaded."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[*PAIR_PARAMETERS, OpenApiParameter('year', int)],
+        responses=RcaSerializer,
+        operation_id='trade_rca',
+    )
+    def get(self, request):
+        query = RcaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        monitor = selectors.CachedMonitor(values['reporter'], values['partner'])
+        result = analysis_views.advantage(monitor, values.get('year'))
+        data = {
+            'reporter': result.reporter,
+            'partner': result.partner,
+            'source': result.source or None,
+            'source_label': str(source_label(result.source)) if result.source else None,
+            'classification': result.classification or None,
+            'data_status': 'official' if result.has_data else 'no data',
+            'years': result.years,
+            'year': result.year,
+            'complementarity': result.complementarity,
+            'rows': _records(analysis_views.advantage_frame(result)),
+        }
+        return Response(RcaSerializer(data).data)
+
+
+class MirrorProductRowSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text='HS chapter or heading')
+    description = serializers.CharField()
+    imports_usd = serializers.FloatField(help_text="the importer's report (CIF)")
+    exports_usd = serializers.FloatField(help_text="the exporter's report (FOB)")
+    exports_cif_usd = serializers.FloatField(help_text='exports × the CIF/FOB factor')
+    gap_usd = serializers.FloatField()
+    gap_pct = serializers.FloatField(allow_null=True)
+    symmetric_gap = serializers.FloatField(allow_null=True)
+
+
+class MirrorTotalsSerializer(serializers.Serializer):
+    imports_usd = serializers.FloatField()
+    exports_usd = serializers.FloatField()
+    exports_cif_usd = serializers.FloatField()
+    gap_usd = serializers.FloatField()
+    gap_pct = serializers.FloatField(allow_null=True)
+    symmetric_gap = serializers.FloatField(allow_null=True)
+
+
+class MirrorProductsSerializer(serializers.Serializer):
+    importer = serializers.CharField()
+    exporter = serializers.CharField()
+    digits = serializers.IntegerField()
+    years = serializers.ListField(child=serializers.IntegerField())
+    year = serializers.IntegerField(allow_null=True)
+    classification = serializers.CharField(allow_null=True)
+    imports_source = serializers.CharField(allow_null=True)
+    exports_source = serializers.CharField(allow_null=True)
+    cif_fob_factor = serializers.FloatField()
+    totals = MirrorTotalsSerializer(allow_null=True, help_text='the sums of the rows')
+    rows = MirrorProductRowSerializer(many=True, help_text='largest absolute gap first')
+    mirror = MirrorSerializer(many=True, help_text="both sides' total reports, as in /api/trade/monitor/")
+
+
+class MirrorQuerySerializer(PairSerializer):
+    year = serializers.IntegerField(required=False)
+    digits = serializers.ChoiceField(choices=[2, 4], default=2)
+    importer = serializers.RegexField(r'^[A-Z]{3}$', required=False, help_text='the reporter (default) or the partner')
+
+
+class MirrorProductsView(APIView):
+    """Mirror statistics by HS chapter or heading: the importer's declared imports (CIF) against the
+    exporter's declared exports (FOB) × the CIF/FOB factor, where both sides' product-level
+    reports exist; gap, gap % and symmetric gap, with totals that are the sums of the rows."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[
+            *PAIR_PARAMETERS,
+            OpenApiParameter('year', int),
+            OpenApiParameter('digits', int, enum=[2, 4]),
+            OpenApiParameter('importer', str),
+        ],
+        responses=MirrorProductsSerializer,
+        operation_id='trade_mirror',
+    )
+    def get(self, request):
+        query = MirrorQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        monitor = selectors.CachedMonitor(values['reporter'], values['partner'])
+        result = analysis_views.mirror(
+            monitor, year=values.get('year'), digits=int(values['digits']), importer=values.get('importer')
+        )
+        data = {
+            'importer': result.importer,
+            'exporter': result.exporter,
+            'digits': result.digits,
+            'years': result.years,
+            'year': result.year,
+            'classification': result.classification or None,
+            'imports_source': result.imports_source or None,
+            'exports_source': result.exports_source or None,
+            'cif_fob_factor': result.cif_fob_factor,
+            'totals': result.totals or None,
+            'rows': _records(analysis_views.mirror_frame(result)),
+            'mirror': _records(monitor.mirror()),
+        }
+        return Response(MirrorProductsSerializer(data).data)

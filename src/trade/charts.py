@@ -5,7 +5,9 @@ from django.utils.translation import gettext as _
 
 from hamkor.charts import PALETTE
 
-YEAR = alt.X('year:Q', title=None, axis=alt.Axis(format='d', tickMinStep=1))
+# The axis spans the years of the data (a "nice" domain would add empty years at both ends), padded
+# so that the first and last bars are whole.
+YEAR = alt.X('year:Q', title=None, axis=alt.Axis(format='d', tickMinStep=1), scale=alt.Scale(nice=False, padding=12))
 BILLIONS = alt.Axis(format='$~s', labelExpr="replace(datum.label, 'G', ' bn')")
 
 
@@ -124,4 +126,130 @@ def products_chart(rows: list[dict]) -> alt.Chart:
             tooltip=[alt.Tooltip('label:N'), alt.Tooltip('usd:Q', format='$,.0f')],
         )
         .properties(width='container', height=max(60, 22 * len(rows)))
+    )
+
+
+def rca_chart(rows: list[dict]) -> alt.LayerChart:
+    """Horizontal bars of the reporter's largest RCAs (rows: {'label', 'rca', 'partner_rca'}), with
+    a rule at RCA = 1, where a revealed advantage begins."""
+    tooltip = [
+        alt.Tooltip('label:N', title=_('Product')),
+        alt.Tooltip('rca:Q', format='.2f', title='RCA'),
+        alt.Tooltip('partner_rca:Q', format='.2f', title=_('RCA of the partner')),
+    ]
+    bars = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            y=alt.Y('label:N', sort='-x', title=None, axis=alt.Axis(labelLimit=300)),
+            x=alt.X('rca:Q', title='RCA', scale=alt.Scale(type='symlog')),
+            tooltip=tooltip,
+        )
+    )
+    one = alt.Chart(alt.Data(values=[{'rca': 1}])).mark_rule(color=PALETTE[1], strokeDash=[4, 3]).encode(x='rca:Q')
+    return alt.layer(bars, one).properties(width='container', height=max(60, 22 * len(rows)))
+
+
+def mirror_gap_chart(rows: list[dict]) -> alt.Chart:
+    """Diverging bars of the mirror gap by code (rows: {'label', 'gap'}): right of zero the importer
+    declares more than the exporter's report times the CIF/FOB factor, left less."""
+    more, less = _('Importer declares more'), _('Importer declares less')
+    values = [dict(row, side=more if row['gap'] >= 0 else less) for row in rows]
+    return (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                'label:N',
+                sort=alt.EncodingSortField('magnitude', order='descending'),
+                title=None,
+                axis=alt.Axis(labelLimit=300),
+            ),
+            x=alt.X('gap:Q', title=_('Gap (USD)'), axis=alt.Axis(format='$~s')),
+            color=alt.Color(
+                'side:N',
+                title=None,
+                scale=alt.Scale(domain=[more, less], range=[PALETTE[2], PALETTE[1]]),
+                legend=alt.Legend(orient='top'),
+            ),
+            tooltip=[alt.Tooltip('label:N', title=_('Code')), alt.Tooltip('gap:Q', format='$,.0f', title=_('Gap'))],
+        )
+        .transform_calculate(magnitude='abs(datum.gap)')
+        .properties(width='container', height=max(60, 22 * len(rows)))
+    )
+
+
+def partners_chart(rows: list[dict], highlight: str = '') -> alt.Chart:
+    """Exports and imports of the largest partners as stacked horizontal bars, ordered by turnover
+    (rows: {'partner', 'label', 'exports', 'imports', 'turnover'}); the `highlight` partner in full colour."""
+    names = {'exports': _('Exports'), 'imports': _('Imports')}
+    values = [
+        {'label': row['label'], 'series': names[column], 'usd': float(row[column]), 'turnover': float(row['turnover']),
+         'highlight': row['partner'] == highlight}
+        for row in rows
+        for column in names
+        if row[column] is not None
+    ]  # fmt: skip
+    order = [names['exports'], names['imports']]
+    return (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                'label:N',
+                title=None,
+                sort=alt.EncodingSortField('turnover', op='max', order='descending'),
+                axis=alt.Axis(labelLimit=220),
+            ),
+            x=alt.X('usd:Q', title='USD', stack='zero', axis=BILLIONS),
+            color=alt.Color(
+                'series:N',
+                title=None,
+                scale=alt.Scale(domain=order, range=[PALETTE[2], PALETTE[1]]),
+                legend=alt.Legend(orient='top'),
+            ),
+            order=alt.Order('series:N', sort='ascending'),
+            opacity=alt.condition('datum.highlight', alt.value(1.0), alt.value(0.6)),
+            tooltip=[
+                alt.Tooltip('label:N'),
+                alt.Tooltip('series:N'),
+                alt.Tooltip('usd:Q', format='$,.0f'),
+                alt.Tooltip('turnover:Q', format='$,.0f', title=_('Turnover')),
+            ],
+        )  # fmt: skip
+        .properties(width='container', height=max(60, 24 * len(rows)))
+    )
+
+
+def monthly_chart(monthly) -> alt.Chart:
+    """Monthly exports and imports as lines (rows of Monitor.monthly(): year, month, exports, imports)."""
+    names = {'exports': _('Exports'), 'imports': _('Imports')}
+    values = [
+        {'month': f'{int(row.year):04d}-{int(row.month):02d}-01', 'series': names[column],
+         'usd': float(getattr(row, column))}
+        for row in monthly.itertuples()
+        for column in names
+        if getattr(row, column) == getattr(row, column)  # not NaN
+    ]  # fmt: skip
+    order = [names['exports'], names['imports']]
+    return (
+        alt.Chart(alt.Data(values=values))
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            # UTC months: the first of a month must not show as the month before west of Greenwich
+            x=alt.X('utcyearmonth(month):T', title=None, axis=alt.Axis(format='%Y-%m', labelAngle=0)),
+            y=alt.Y('usd:Q', title='USD', axis=BILLIONS),
+            color=alt.Color(
+                'series:N',
+                title=None,
+                scale=alt.Scale(domain=order, range=[PALETTE[2], PALETTE[1]]),
+                legend=alt.Legend(orient='top'),
+            ),
+            tooltip=[
+                alt.Tooltip('utcyearmonth(month):T', format='%Y-%m', title=_('Month')),
+                alt.Tooltip('series:N'),
+                alt.Tooltip('usd:Q', format='$,.0f'),
+            ],
+        )  # fmt: skip
+        .properties(width='container', height=260)
     )

@@ -10,7 +10,7 @@ import pandas as pd
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
-from trade import selectors
+from trade import analysis_views, selectors
 from trade.models import Target
 
 FORMATS = {
@@ -18,13 +18,19 @@ FORMATS = {
     'xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     'parquet': 'application/vnd.apache.parquet',
 }
-TABLES = ('yearly', 'share', 'required-growth', 'projection', 'products', 'mirror')
+TABLES = (
+    'yearly', 'share', 'required-growth', 'projection', 'products', 'mirror', 'partners', 'rca', 'mirror-products',
+)  # fmt: skip
 
 
 def _status(table: pd.DataFrame) -> pd.DataFrame:
     if 'illustrative' in table:
         table.insert(0, 'data_status', table.pop('illustrative').map({True: 'illustrative', False: 'official'}))
     return table
+
+
+def _digits(value) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 def table_frame(name: str, monitor: selectors.CachedMonitor, params) -> pd.DataFrame:
@@ -34,6 +40,20 @@ def table_frame(name: str, monitor: selectors.CachedMonitor, params) -> pd.DataF
         return _status(monitor.share())
     if name == 'mirror':
         return monitor.mirror()
+    if name == 'rca':  # the whole table of one year (?year=, default the latest) of world data
+        year = _digits(params.get('year'))
+        return analysis_views.advantage_frame(analysis_views.advantage(monitor, year, complementarity=False))
+    if name == 'mirror-products':
+        result = analysis_views.mirror(
+            monitor, year=_digits(params.get('year')), digits=_digits(params.get('digits')) or 2,
+            importer=params.get('importer'),
+        )  # fmt: skip
+        return analysis_views.mirror_frame(result)
+    if name == 'partners':  # one year (?year=) or every year
+        year = params.get('year', '')
+        if year.isdigit() and int(year) in monitor.partner_years():
+            return _status(monitor.partners(year=int(year)))
+        return _status(monitor.partner_table())
     if name == 'products':
         direction = params.get('flow', 'M') if params.get('flow') in selectors.DIRECTIONS else 'M'
         return _status(monitor.top_products(direction=direction, n=None))

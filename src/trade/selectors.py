@@ -32,8 +32,10 @@ class CachedMonitor:
     @property
     def monitor(self) -> analytics.Monitor:
         if self._monitor is None:
-            flows = store.flows_from_paths(store.connect(), self.paths)
-            self._monitor = analytics.Monitor(self.reporter, self.partner, flows=flows)
+            flows = store.flows_view(self.paths)
+            self._monitor = analytics.Monitor(
+                self.reporter, self.partner, flows=flows, exporter_products=store.exporter_products
+            )
         return self._monitor
 
     def __getattr__(self, name):

@@ -112,8 +112,9 @@ def _store(con, report: ImportReport, *, actor, dry_run: bool) -> ImportReport:
             run = _create_run(report, actor)
             directory = store.run_directory(report.source, run.pk)
             written = store.write_slices(
-                con, 'flows_in', run.pk, report.slices, directory, all_reporters=report.all_reporters
-            )
+                con, 'flows_in', run.pk, report.slices, directory, illustrative=report.illustrative,
+                all_reporters=report.all_reporters,
+            )  # fmt: skip
             superseded = _switch_slices(run, report.slices, written)
             report.run = run
             for info in report.files:

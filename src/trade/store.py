@@ -59,6 +59,18 @@ DUCKDB_TYPES = {
     'illustrative': 'BOOLEAN',
 }
 COLUMNS = tuple(field.name for field in FLOW_SCHEMA)
+FLOWS_VIEW = 'hamkor_flows'
+EXPORTER_PRODUCTS_VIEW = 'hamkor_exporter_products'
+# trade.analytics.exports_by_exporter_product's result, as kept on disk.
+EXPORTER_PRODUCTS_COLUMNS = {
+    'source': 'VARCHAR',
+    'classification': 'VARCHAR',
+    'year': 'SMALLINT',
+    'reporter': 'VARCHAR',
+    'product': 'VARCHAR',
+    'illustrative': 'BOOLEAN',
+    'value_usd': 'DOUBLE',
+}
 SLICE_KEY = ('source', 'reporter', 'flow', 'year', 'month', 'classification')
 # The columns that identify one flow inside a slice (its duplicates are an error).
 ROW_KEY = (*SLICE_KEY, 'partner', 'product')
@@ -154,6 +166,87 @@ def flows(con=None):
     return flows_from_paths(con or connect(), current_paths())
 
 
+def flows_view(paths) -> ibis.Table:
+    """The flows in `paths` as the view FLOWS_VIEW of this thread's connection.
+
+    A view of fixed name keeps the SQL of every query the same whatever files are current, so
+    SQL compiled once (trade.analytics.compiled_sql) stays valid across imports; the view is
+    redefined when the files change.
+    """
+    return _view(FLOWS_VIEW, list(paths), flows_sql)
+
+
+def exporter_products_view(paths) -> ibis.Table:
+    """Exporter × product × year totals (files made by exporter_products_file) as a view."""
+    return _view(EXPORTER_PRODUCTS_VIEW, list(paths), _exporter_products_sql)
+
+
+def _view(name: str, paths: list[str], sql) -> ibis.Table:
+    backend = connect()
+    views = _local.__dict__.setdefault('views', {})  # {name: (paths, ibis table)} of this thread's connection
+    if name not in views or views[name][0] != paths:
+        backend.raw_sql(f'CREATE OR REPLACE TEMP VIEW {name} AS {sql(paths)}')
+        if name in views:
+            table = views[name][1]
+        else:
+            with warnings.catch_warnings():  # ibis 12 reads the schema with a name DuckDB 2 deprecates
+                warnings.simplefilter('ignore', DeprecationWarning)
+                table = backend.table(name)
+        views[name] = (paths, table)
+    return views[name][1]
+
+
+def _exporter_products_sql(paths: list[str]) -> str:
+    if not paths:
+        nulls = ', '.join(f'CAST(NULL AS {kind}) AS {name}' for name, kind in EXPORTER_PRODUCTS_COLUMNS.items())
+        return f'SELECT {nulls} WHERE false'
+    columns = ', '.join(f'CAST({name} AS {kind}) AS {name}' for name, kind in EXPORTER_PRODUCTS_COLUMNS.items())
+    listed = ', '.join(sql_literal(path) for path in paths)
+    return f'SELECT {columns} FROM read_parquet([{listed}])'
+
+
+def exporter_products_file(key: str, paths) -> Path:
+    """The exporter × product × year export totals of the flows in `paths` (the input of RCA, a
+    fraction of the flows' size), written once under `key` and reused.
+
+    The key is a slice's content checksum, so a revised slice gets new totals and an unchanged
+    one keeps its file. The file is written under a temporary name and renamed: a reader never
+    sees half a file, and two processes building it at once both end with a complete one.
+    """
+    from trade import analytics
+
+    target = aggregates_directory() / f'{key}.parquet'
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    backend = connect()
+    totals = analytics.exports_by_exporter_product(flows_from_paths(backend, paths))
+    partial = target.with_name(f'.{key}-{uuid.uuid4().hex[:8]}.parquet')
+    order = 'year, reporter, product'  # a reporter's rows are found from the row groups' statistics
+    backend.raw_sql(
+        f'COPY ({backend.compile(totals)} ORDER BY {order}) TO {sql_literal(str(partial))} (FORMAT parquet)'
+    )
+    partial.replace(target)
+    return target
+
+
+def exporter_products(source: str, classification: str, year: int) -> ibis.Table:
+    """The exporter × product totals of the current slices of (source, classification, year),
+    built from the slices on first use (see exporter_products_file)."""
+    from trade.models import TradeSlice
+
+    slices = TradeSlice.objects.filter(
+        source=source, classification=classification, year=year, month=0, flow='X'
+    ).order_by('pk')
+    base = trade_directory()
+    files = [str(exporter_products_file(item.checksum, [str(base / item.path / '*.parquet')])) for item in slices]
+    return exporter_products_view(files)
+
+
+def aggregates_directory() -> Path:
+    return trade_directory() / 'aggregates' / 'exports_by_exporter_product'
+
+
 def flows_from_paths(con, paths, *, partitioned: bool | None = None) -> ibis.Table:
     """An ibis table in FLOW_SCHEMA over Parquet files or globs; typed and empty when there are none.
 
@@ -172,7 +265,7 @@ def flows_sql(paths, *, partitioned: bool | None = None) -> str:
     if not paths:
         nulls = ', '.join(f'CAST(NULL AS {DUCKDB_TYPES[name]}) AS {name}' for name in COLUMNS)
         return f'SELECT {nulls} WHERE false'
-    listed = ', '.join(_quote(path) for path in paths)
+    listed = ', '.join(sql_literal(path) for path in paths)
     if partitioned:
         types = ', '.join(f"'{name}': {DUCKDB_TYPES.get(name, 'VARCHAR')}" for name in PARTITION_COLUMNS)
         options = f'hive_partitioning = true, hive_types = {{{types}}}'
@@ -181,7 +274,8 @@ def flows_sql(paths, *, partitioned: bool | None = None) -> str:
     return f'SELECT {columns} FROM read_parquet([{listed}], {options})'
 
 
-def _quote(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """Text (a path, a value from a file) as a quoted SQL string."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -195,7 +289,7 @@ def work_connection() -> duckdb.DuckDBPyConnection:
     temporary = trade_directory() / 'tmp'
     temporary.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
-    con.execute(f'SET temp_directory = {_quote(str(temporary))}')
+    con.execute(f'SET temp_directory = {sql_literal(str(temporary))}')
     return con
 
 
@@ -203,10 +297,10 @@ def check_flows(con, table: str, report, *, source: str, illustrative: bool) -> 
     """Reject rows of a table in FLOW_SCHEMA that break the store's rules (used for tables built in Python)."""
     from trade.importers.base import Rejection
 
-    flows = ', '.join(_quote(flow) for flow in FLOWS)
-    classifications = ', '.join(_quote(code) for code in CLASSIFICATIONS)
+    flows = ', '.join(sql_literal(flow) for flow in FLOWS)
+    classifications = ', '.join(sql_literal(code) for code in CLASSIFICATIONS)
     rules = [
-        ('source', f'source IS DISTINCT FROM {_quote(source)}', f'source is not "{source}"'),
+        ('source', f'source IS DISTINCT FROM {sql_literal(source)}', f'source is not "{source}"'),
         ('illustrative', f'illustrative IS DISTINCT FROM {str(illustrative).lower()}', 'wrong illustrative flag'),
         ('reporter', 'reporter IS NULL OR length(reporter) <> 3', 'reporter is not an ISO alpha-3 code'),
         ('partner', 'partner IS NULL OR length(partner) <> 3', 'partner is not an ISO alpha-3 code'),
@@ -285,12 +379,13 @@ def plan_slices(con, table: str, *, all_reporters: bool = False, checksums: dict
 
 
 def write_slices(
-    con, table: str, run_id: int, changes: list, directory: Path, *, all_reporters: bool = False
+    con, table: str, run_id: int, changes: list, directory: Path, *, illustrative: bool, all_reporters: bool = False
 ) -> dict[tuple, str]:
     """Write the new and replaced slices as Parquet, one directory per slice; {key: path under trade/}.
 
     The directories are hive-style (source=…/reporter=…/…/run_id=…/illustrative=…): the values
-    that are constant in a slice are in the path, not repeated in every row of the file.
+    that are constant in a slice are in the path, not repeated in every row of the file. Every row
+    of an import has the same `illustrative` flag (checked before).
     """
     wanted = [change for change in changes if change.action != 'unchanged']
     if not wanted:
@@ -300,18 +395,28 @@ def write_slices(
     if len(wanted) < len(changes):
         keys = ', '.join('slice_reporter' if name == 'reporter' else name for name in SLICE_KEY)
         values = ', '.join(
-            '(' + ', '.join(_quote(v) if isinstance(v, str) else str(int(v)) for v in change.key) + ')'
+            '(' + ', '.join(sql_literal(v) if isinstance(v, str) else str(int(v)) for v in change.key) + ')'
             for change in wanted
         )
         selected = f'(SELECT * FROM {selected} WHERE ({keys}) IN (SELECT ({keys}) FROM (VALUES {values}) AS w({keys})))'
     file_columns = ', '.join(FILE_COLUMNS)
     partition = ', '.join(PARTITION_COLUMNS)
     directory.mkdir(parents=True, exist_ok=True)
-    con.execute(
-        f'COPY (SELECT {file_columns}, source, slice_reporter, flow, year, month, classification, '
-        f'CAST({run_id} AS BIGINT) AS run_id, illustrative FROM {selected}) TO {_quote(str(directory))} '
-        f"(FORMAT parquet, PARTITION_BY ({partition}), FILENAME_PATTERN 'flows_{{i}}')"
-    )
+    leaf = _single_leaf(wanted[0], directory, run_id, illustrative) if len(wanted) == 1 else None
+    if leaf is not None:
+        # One slice (a BACI year): a plain COPY into the directory that PARTITION_BY would have
+        # made, a third faster than the partitioned writer for ten million rows.
+        leaf.mkdir(parents=True)
+        con.execute(
+            f'COPY (SELECT {file_columns} FROM {selected}) TO {sql_literal(str(leaf / "flows_0.parquet"))} '
+            '(FORMAT parquet)'
+        )
+    else:
+        con.execute(
+            f'COPY (SELECT {file_columns}, source, slice_reporter, flow, year, month, classification, '
+            f'CAST({run_id} AS BIGINT) AS run_id, illustrative FROM {selected}) TO {sql_literal(str(directory))} '
+            f"(FORMAT parquet, PARTITION_BY ({partition}), FILENAME_PATTERN 'flows_{{i}}')"
+        )
     base = trade_directory()
     written = {}
     for leaf in {path.parent for path in directory.rglob('*.parquet')}:
@@ -323,6 +428,21 @@ def write_slices(
     if missing:
         raise RuntimeError(f'slices not found after writing: {missing[:5]}')
     return written
+
+
+def _single_leaf(change, directory: Path, run_id: int, illustrative: bool) -> Path | None:
+    """The hive-style directory of a slice, when every value in its name is plain text (the name
+    DuckDB's partitioned writer would give it); None otherwise."""
+    values = dict(zip(SLICE_KEY, change.key, strict=True))
+    values = {
+        'source': values['source'], 'slice_reporter': values['reporter'], 'flow': values['flow'],
+        'year': values['year'], 'month': values['month'], 'classification': values['classification'],
+        'run_id': run_id, 'illustrative': str(illustrative).lower(),
+    }  # fmt: skip
+    names = [str(values[name]) for name in PARTITION_COLUMNS]
+    if not all(name and all(char.isalnum() or char in '-_.' for char in name) for name in names):
+        return None
+    return directory.joinpath(*(f'{name}={value}' for name, value in zip(PARTITION_COLUMNS, names, strict=True)))
 
 
 def remove_files(paths) -> None:
@@ -341,7 +461,8 @@ def _remove_empty_parents(directory: Path) -> None:
 
 
 def remove_orphans(min_age_seconds: int = ORPHAN_AGE_SECONDS) -> list[Path]:
-    """Remove slice directories no registry row names (left by a killed import), older than min_age_seconds.
+    """Remove slice directories no registry row names (left by a killed import), and exporter
+    totals of slices no longer current, older than min_age_seconds.
 
     The age limit keeps the directories of an import that is still writing.
     """
@@ -356,6 +477,11 @@ def remove_orphans(min_age_seconds: int = ORPHAN_AGE_SECONDS) -> list[Path]:
             shutil.rmtree(leaf, ignore_errors=True)
             _remove_empty_parents(leaf.parent)
             removed.append(leaf)
+    checksums = set(TradeSlice.objects.values_list('checksum', flat=True))
+    for path in sorted(aggregates_directory().glob('*.parquet')):
+        if path.stem not in checksums and path.stat().st_mtime <= cutoff:
+            path.unlink(missing_ok=True)
+            removed.append(path)
     return removed
 
 

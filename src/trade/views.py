@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +21,7 @@ from trade.models import Target
 from trade.targets import TARGET_FIELDS, create_target, target_path, update_target
 
 REPORTER, PARTNER = 'UZB', 'CHN'
+MONTHS_SHOWN = 36
 SOURCE_LABELS = {
     'uzstat': gettext_lazy('Statistics Agency under the President of Uzbekistan, open data sets 1105 and 1176'),
     'baci': gettext_lazy('BACI (CEPII), reconciled UN Comtrade data'),
@@ -86,6 +88,9 @@ def dashboard(request):
         chart_specs['projection'] = to_json(charts.projection_chart(target, target_path(target)))
     if not share.empty:
         chart_specs['share'] = to_json(charts.share_chart(share))
+    monthly = _monthly(monitor)
+    if monthly:
+        chart_specs['monthly'] = monthly.pop('chart')
     products = {}
     for direction in ('X', 'M'):
         top = monitor.top_products(direction=direction, n=10)
@@ -114,12 +119,44 @@ def dashboard(request):
         'by_choices': [int(latest.year) + n for n in range(3, 7)],
         'products': products,
         'mirror': records(monitor.mirror()),
+        'monthly': monthly,
         'status_labels': STATUS_LABELS,
         'method_labels': METHOD_LABELS,
         'charts': chart_specs,
         'can_edit_targets': request.user.has_perm('trade.change_target'),
     })  # fmt: skip
     return render(request, 'trade/dashboard.html', context)
+
+
+def _monthly(monitor) -> dict | None:
+    """The last MONTHS_SHOWN months of the monthly series and the year to date, where the pair has
+    monthly data (customs extracts); None otherwise."""
+    monthly = monitor.monthly()
+    if monthly.empty:
+        return None
+    recent = monthly.sort_values(['year', 'month']).tail(MONTHS_SHOWN)
+    ytd = monitor.year_to_date()
+    first, last = recent.iloc[0], recent.iloc[-1]
+    month = ytd['month']
+    return {
+        'chart': to_json(charts.monthly_chart(recent)),
+        'source': ytd['source'],
+        'source_label': source_label(ytd['source']),
+        'classification': ytd['classification'],
+        'first': f'{int(first.year)}-{int(first.month):02d}',
+        'last': f'{int(last.year)}-{int(last.month):02d}',
+        'ytd': ytd,
+        'period': str(MONTHS[1]) if month == 1 else f'{MONTHS[1]}–{MONTHS[month]}',
+        'ytd_rows': [
+            {'label': label, 'value': ytd[key], 'base': ytd[f'base_{key}'], 'growth': ytd.get(f'{key}_growth')}
+            for key, label in (
+                ('exports', _('Exports')),
+                ('imports', _('Imports')),
+                ('turnover', _('Turnover')),
+                ('balance', _('Balance')),
+            )
+        ],  # fmt: skip
+    }
 
 
 def products(request, code: str = '', section: str = ''):

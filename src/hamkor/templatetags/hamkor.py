@@ -21,7 +21,8 @@ def usd(value) -> str:
 @register.filter
 def usd_short(value) -> str:
     """A large amount in words of scale: $60 billion, $1.33 billion, $450 million (in Chinese,
-    in units of 亿 = 10⁸ and 万 = 10⁴, as Chinese writes money: 600亿美元)."""
+    in units of 亿 = 10⁸ and 万 = 10⁴, as Chinese writes money: 600亿美元); a smaller one in
+    whole dollars ($950,000), as cents would be false precision beside rounded millions."""
     if value is None:
         return '—'
     amount = Decimal(value)
@@ -31,12 +32,16 @@ def usd_short(value) -> str:
         for size, label in ((Decimal('1e8'), '亿'), (Decimal('1e4'), '万')):
             if abs(amount) >= size:
                 return f'{number_format((amount / size).quantize(Decimal("0.01")).normalize())}{label}美元'
-        return usd(amount)
+        return _whole_dollars(amount)
     for size, label in ((Decimal('1e9'), _('billion')), (Decimal('1e6'), _('million'))):
         if abs(amount) >= size:
             scaled = (amount / size).quantize(Decimal('0.01')).normalize()
             return f'${number_format(scaled)} {label}'
-    return usd(amount)
+    return _whole_dollars(amount)
+
+
+def _whole_dollars(amount: Decimal) -> str:
+    return '$' + number_format(amount.quantize(Decimal('1'), rounding=ROUND_HALF_UP), force_grouping=True)
 
 
 @register.filter

@@ -98,7 +98,11 @@ def test_catalogues_hold_every_string_of_the_source(tmp_path):
 
 @pytest.mark.parametrize(
     ('language', 'expected'),
-    [('en', ['$60 billion', '$1.33 billion', '$450 million']), ('zh-hans', ['600亿美元', '13.26亿美元', '4.5亿美元'])],
+    [
+        ('en', ['$60 billion', '$1.33 billion', '$450 million', '$950,001', '$9,000']),
+        ('zh-hans', ['600亿美元', '13.26亿美元', '4.5亿美元', '95万美元', '$9,000']),
+        ('ru', ['$60 млрд', '$1,33 млрд', '$450 млн', '$950\xa0001', '$9\xa0000']),
+    ],
 )
 def test_large_amounts_are_written_as_each_language_writes_them(language, expected):
     from decimal import Decimal
@@ -107,8 +111,9 @@ def test_large_amounts_are_written_as_each_language_writes_them(language, expect
 
     from hamkor.templatetags.hamkor import usd_short
 
+    amounts = ('60000000000', '1325510949.28', '450000000', '950000.50', '8999.5')
     with translation.override(language):
-        assert [usd_short(Decimal(v)) for v in ('60000000000', '1325510949.28', '450000000')] == expected
+        assert [usd_short(Decimal(v)) for v in amounts] == expected
 
 
 @pytest.mark.parametrize(

@@ -90,9 +90,16 @@ WEB = [
     Case('trade:import', '/trade/import/', SECRETARIAT_PAGE),
     Case('trade:run_list', '/trade/runs/', ALL_OK),
     Case('trade:run_detail', '/trade/runs/{run}/', ALL_OK),
+    Case('trade:mapping_list', '/trade/mappings/', SECRETARIAT_PAGE),
+    Case('trade:mapping_create', '/trade/mappings/new/', SECRETARIAT_PAGE),
+    Case('trade:mapping_edit', '/trade/mappings/{mapping}/edit/', SECRETARIAT_PAGE),
     Case('trade:products', '/trade/products/?flow=X', ALL_OK),
     Case('trade:product_section', '/trade/products/section/XI/', ALL_OK),
     Case('trade:product', '/trade/products/5201/', ALL_OK),
+    Case('trade:partners', '/trade/partners/?year=2023', ALL_OK),
+    Case('trade:partner', '/trade/partners/RUS/', ALL_OK),
+    Case('trade:advantage', '/trade/advantage/', ALL_OK),
+    Case('trade:mirror', '/trade/mirror/?digits=4', ALL_OK),
     Case('trade:table', '/trade/tables/yearly.csv', ALL_OK),
     Case('trade:target_create', '/trade/targets/new/', SECRETARIAT_PAGE),
     Case('trade:target_edit', '/trade/targets/{target}/edit/', SECRETARIAT_PAGE),
@@ -164,6 +171,9 @@ API = [
     Case('trade-monitor', '/api/trade/monitor/?reporter=UZB&partner=CHN', ALL_OK),
     Case('trade-targets', '/api/trade/targets/', ALL_OK),
     Case('trade-products', '/api/trade/products/?flow=M', ALL_OK),
+    Case('trade-rca', '/api/trade/rca/', ALL_OK),
+    Case('trade-mirror', '/api/trade/mirror/?digits=4', ALL_OK),
+    Case('trade-partners', '/api/trade/partners/', ALL_OK),
     Case('change-list', '/api/changes/', SECRETARIAT_API),
     Case('change-detail', '/api/changes/{change}/', SECRETARIAT_API),
     Case('source-list', '/api/sources/', ALL_OK),
@@ -208,6 +218,7 @@ def trade_run():
 @pytest.fixture
 def objects(china):
     from core.models import CodelistItem, Country, ExchangeRate
+    from trade.models import ColumnMapping
     from trade.targets import create_target
 
     organization = create_organization(name_en='Export-Import Bank of China', kind='bank', country=china)
@@ -222,8 +233,12 @@ def objects(china):
     )
     target = create_target(metric='turnover', reporter=Country.objects.get(iso3='UZB'), partner=china, value_usd=20)
     run = trade_run()
+    mapping = ColumnMapping.objects.create(
+        key='customs-monthly', name='Customs', columns={}, reporter='UZB', classification='HS2017'
+    )
     return {
         'run': run.pk,
+        'mapping': mapping.key,
         'target': target.pk,
         'project': project.pk,
         **parts,

@@ -1,6 +1,5 @@
 import pytest
 
-from hamkor.tests.test_browser import browser, page, reference_data  # noqa: F401 (fixtures of the browser test)
 from portfolio import services as portfolio_services
 from sources import services
 

@@ -5,20 +5,11 @@ import io
 import pytest
 from django.core.management import call_command
 
-from hamkor.testing.fixtures import PASSWORD
-from hamkor.tests.test_browser import shot
+from hamkor.testing.browser import log_in, shot
 from portfolio.demo import load_demo_portfolio
 from portfolio.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):
-    page.goto('/accounts/login/')
-    page.fill('#id_username', user.username)
-    page.fill('#id_password', PASSWORD)
-    with page.expect_navigation():
-        page.click('form button[type=submit]')
 
 
 def test_the_secretariat_reads_a_source_cites_it_and_previews_an_organization_import(page, make_user, tmp_path):

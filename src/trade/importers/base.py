@@ -17,6 +17,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from trade.store import SLICE_KEY
+from trade.store import sql_literal as literal
 
 MAX_LISTED = 1000  # rejections listed per report; the total is always counted
 READ_CHUNK = 8 * 1024 * 1024
@@ -240,12 +241,10 @@ def _load_table(con, name: str, columns: dict[str, list]) -> None:
     con.execute(f'CREATE OR REPLACE TEMP TABLE {name} ({", ".join(f"{column} VARCHAR" for column in names)})')
     rows = list(zip(*columns.values(), strict=True))
     if rows:
-        values = ', '.join('(' + ', '.join(_sql_literal(value) for value in row) + ')' for row in rows)
+        values = ', '.join(
+            '(' + ', '.join('NULL' if value is None else literal(str(value)) for value in row) + ')' for row in rows
+        )
         con.execute(f'INSERT INTO {name} VALUES {values}')
-
-
-def _sql_literal(value) -> str:
-    return 'NULL' if value is None else "'" + str(value).replace("'", "''") + "'"
 
 
 def header_problem(path: Path, name: str, *, delimiter: str, encoding: str, required: list[str]):
@@ -280,9 +279,17 @@ def header_problem(path: Path, name: str, *, delimiter: str, encoding: str, requ
     return columns, None
 
 
+def identifier(name: str) -> str:
+    """A column name from a file as a quoted SQL identifier (headers may hold any character)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def transcode_lines(path: Path, name: str, encoding: str, target: Path) -> Rejection | None:
     """Copy a (small) text file to UTF-8, or name the first line that is not valid in `encoding`."""
-    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+    except LookupError:
+        return Rejection(name, 0, '', f'unknown encoding "{encoding}"')
     with open(path, 'rb') as source, open(target, 'w', encoding='utf-8', newline='') as output:
         for number, raw in enumerate(source, start=1):
             try:
@@ -343,13 +350,13 @@ def read_csv(
     future of it (hashing a large file in a thread overlaps DuckDB's reading).
     """
     columns = {column: types.get(column, 'VARCHAR') for column in header}
-    spec = '{' + ', '.join(f"'{_sql_text(column)}': '{kind}'" for column, kind in columns.items()) + '}'
+    spec = '{' + ', '.join(f"{literal(column)}: '{kind}'" for column, kind in columns.items()) + '}'
 
     def load(null_strings):
         nulls = '[' + ', '.join(f"'{text}'" for text in null_strings) + ']'
         con.execute(
             f'CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv('
-            f"'{_sql_text(str(path))}', header = true, delim = '{_sql_text(delimiter)}', quote = '\"', "
+            f"{literal(str(path))}, header = true, delim = {literal(delimiter)}, quote = '\"', "
             f"escape = '\"', columns = {spec}, nullstr = {nulls}, auto_detect = false, store_rejects = true, "
             "rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', strict_mode = true)"
         )
@@ -395,10 +402,6 @@ def _parse_reason(error_type: str, message: str) -> str:
     if error_type in ('INVALID UNICODE', 'INVALID ENCODING') or 'Invalid unicode' in message:
         return 'not UTF-8 text'
     return message.strip()
-
-
-def _sql_text(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def collect(

@@ -20,6 +20,8 @@ from trade.importers.base import (
     collect,
     duplicates,
     header_problem,
+    identifier,
+    literal,
     load_countries,
     load_hs_codes,
     read_csv,
@@ -98,7 +100,7 @@ class CustomsImporter(Importer):
             return report
 
         def column(field):
-            return f'trim("{columns[field]}")' if field in columns else 'NULL'
+            return f'trim({identifier(columns[field])})' if field in columns else 'NULL'
 
         if 'period' in columns:
             year = f"TRY_CAST(regexp_extract({column('period')}, '^([0-9]{{4}})-?[0-9]{{2}}$', 1) AS INTEGER)"
@@ -110,7 +112,7 @@ class CustomsImporter(Importer):
         if mapping.partner_codes == 'm49':
             partner_code = f"lpad({partner_code}, 3, '0')"
         flows = dict(mapping.flow_codes) or {flow: flow for flow in ('X', 'M', 'RX', 'RM')}
-        flow_cases = ' '.join(f"WHEN '{code.replace(chr(39), '')}' THEN '{flow}'" for code, flow in flows.items())
+        flow_cases = ' '.join(f'WHEN {literal(code)} THEN {literal(flow)}' for code, flow in flows.items())
         load_countries(con)
         con.execute(
             'CREATE OR REPLACE TEMP TABLE coded AS SELECT r.rowid AS row_index, '
@@ -166,9 +168,9 @@ class CustomsImporter(Importer):
             return report
         self.create_flows_table(
             con,
-            f"SELECT '{mapping.source}' AS source, '{mapping.reporter}' AS reporter, partner, flow, "
+            f'SELECT {literal(mapping.source)} AS source, {literal(mapping.reporter)} AS reporter, partner, flow, '
             'CAST(year AS SMALLINT) AS year, CAST(month AS TINYINT) AS month, '
-            f"'{mapping.classification}' AS classification, product, "
+            f'{literal(mapping.classification)} AS classification, product, '
             f'round(CAST(value_text AS DOUBLE) * {mapping.value_scale}, 6) AS value_usd, '
             "CASE WHEN coalesce(quantity_text, '') = '' THEN NULL ELSE CAST(quantity_text AS DOUBLE) END AS quantity, "
             "CASE WHEN coalesce(quantity_text, '') = '' THEN NULL ELSE nullif(unit_text, '') END AS unit, "

@@ -110,6 +110,10 @@ def test_same_file_twice_then_a_revision(trade_data_dir, tmp_path, countries):
             ['BACI_HS17_Y2022_V202401.csv, line 6, column t, i, j, k: duplicate of line 2 (same t, i, j, k)'],
         ),
         (
+            HEADER + '2022,156,860,850440,30,1\n2022,860,156,520100,1,1\n2022,860,156,520100,2,1\n',
+            ['BACI_HS17_Y2022_V202401.csv, line 4, column t, i, j, k: duplicate of line 3 (same t, i, j, k)'],
+        ),
+        (
             HEADER + '2022,860,156,520100,-5,1\n2022,860,156,520101,5,-1\n',
             [
                 'BACI_HS17_Y2022_V202401.csv, line 2, column "v": negative value -5.0',
@@ -150,6 +154,7 @@ def test_same_file_twice_then_a_revision(trade_data_dir, tmp_path, countries):
         'delimiter',
         'missing-column',
         'duplicate',
+        'duplicate-in-baci-order',
         'negative',
         'length',
         'not-a-country',
@@ -191,3 +196,18 @@ def test_bad_country_file(trade_data_dir, tmp_path):
     assert rejected(path, countries) == [
         'country_codes.csv, line 3, column country_code: duplicate of line 2 (same country_code)'
     ]
+
+
+def test_a_file_in_baci_order_is_proven_free_of_duplicates_without_grouping(trade_data_dir, tmp_path, countries):
+    from trade.importers.baci import BaciImporter
+
+    text = HEADER + '2022,156,398,850440,2,1\n2022,156,860,850440,30,NA\n2022,860,156,520100,1250.5,400.25\n'
+    con = store.work_connection()
+    try:
+        BaciImporter(write(tmp_path, text), countries=countries, edition='HS17').prepare(con)
+        assert BaciImporter._keys_may_repeat(con) is False
+        con.execute("INSERT INTO raw VALUES (2021, 860, 156, '520100', 1, 1)")  # out of order: the exact test
+        assert BaciImporter._keys_may_repeat(con) is True
+    finally:
+        con.close()
+    assert run_import(importer(write(tmp_path, text), countries)).rows_accepted == 3

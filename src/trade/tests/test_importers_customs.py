@@ -105,3 +105,19 @@ def test_wrong_encoding(trade_data_dir, tmp_path, mapping):
     path = write(tmp_path, HEADER + ROWS, encoding='cp1251')
 
     assert rejected(path, mapping) == ['customs_2024_01.csv, line 1: not utf-8 text (byte 1 of the line)']
+
+
+def test_headers_and_flow_codes_with_quotes_are_read_as_written(trade_data_dir, tmp_path, mapping):
+    mapping.columns = {**mapping.columns, 'unit': 'Ед. "изм"'}
+    mapping.flow_codes = {"Им'порт": 'M', 'ЭК': 'X'}
+    text = HEADER.replace('Ед.', '"Ед. ""изм"""') + "2024-01;156;Им'порт;850440;120.5;10;шт\n"
+
+    run_import(CustomsImporter(write(tmp_path, text), mapping=mapping))
+
+    assert store.flows().select('flow', 'unit').execute().values.tolist() == [['M', 'шт']]
+
+
+def test_unknown_encoding_is_rejected(trade_data_dir, tmp_path, mapping):
+    mapping.encoding = 'cp-9999'
+
+    assert rejected(write(tmp_path, HEADER + ROWS), mapping) == ['customs_2024_01.csv: unknown encoding "cp-9999"']

@@ -147,3 +147,77 @@ def test_flows_from_paths_reads_any_files_of_the_schema(trade_data_dir, tmp_path
 
     assert read.count().execute() == 2
     assert read.run_id.max().execute() == 7
+
+
+BACI_COUNTRIES = (
+    'country_code,country_name,country_iso2,country_iso3\n'
+    '156,China,CN,CHN\n398,Kazakhstan,KZ,KAZ\n860,Uzbekistan,UZ,UZB\n'
+)
+BACI_2022 = (
+    't,i,j,k,v,q\n'
+    '2022,860,156,520100,50,1\n'  # UZB exports 520100 50, 080610 30 (of 80)
+    '2022,860,398,080610,30,1\n'
+    '2022,156,860,520100,70,1\n'  # world 520100: 120, 080610: 130, 850440: 150 (of 400)
+    '2022,398,156,080610,100,1\n'
+    '2022,156,398,850440,150,1\n'
+)
+
+
+@pytest.fixture
+def baci_import(tmp_path, django_capture_on_commit_callbacks):
+    from trade.importers.baci import BaciImporter
+    from trade.services import run_import
+
+    countries = tmp_path / 'country_codes_V202401.csv'
+    countries.write_text(BACI_COUNTRIES)
+
+    def load(text):
+        path = tmp_path / 'BACI_HS17_Y2022_V202401.csv'
+        path.write_text(text)
+        with django_capture_on_commit_callbacks(execute=True):  # replaced files are removed after the commit
+            return run_import(BaciImporter(path, countries=countries, edition='HS17'))
+
+    return load
+
+
+def test_rca_reads_exporter_totals_built_once_per_slice_content(trade_data_dir, baci_import):
+    from trade.analytics import Monitor
+
+    baci_import(BACI_2022)
+    trade_slice = TradeSlice.objects.get()
+
+    rca = Monitor('UZB', 'CHN').rca(2022, source='baci', classification='HS2017')
+
+    # in thousand USD in the file: the ratios are those of the values
+    assert rca.set_index('product').rca.to_dict() == pytest.approx({'520100': (50 / 80) / (120 / 400),
+                                                                     '080610': (30 / 80) / (130 / 400)})  # fmt: skip
+    totals = sorted(store.aggregates_directory().iterdir())
+    assert [path.name for path in totals] == [f'{trade_slice.checksum}.parquet']
+    built = totals[0].stat().st_mtime_ns
+    assert store.exporter_products_file(trade_slice.checksum, []) == totals[0]  # kept: not built again
+    assert Monitor('CHN', 'UZB').rca(2022).set_index('product').rca.to_dict() == pytest.approx(
+        {'520100': (70 / 220) / (120 / 400), '850440': (150 / 220) / (150 / 400)}
+    )
+    assert totals[0].stat().st_mtime_ns == built
+
+    baci_import(BACI_2022.replace('2022,860,398,080610,30,1', '2022,860,398,080610,90,1'))  # a revised year
+    revised = TradeSlice.objects.get()
+    assert Monitor('UZB', 'CHN').rca(2022).set_index('product').rca['080610'] == pytest.approx((90 / 140) / (190 / 460))
+    stale = store.aggregates_directory() / f'{trade_slice.checksum}.parquet'
+    assert stale.exists() and (store.aggregates_directory() / f'{revised.checksum}.parquet').exists()
+    assert store.remove_orphans(min_age_seconds=0) == [stale]
+
+
+def test_the_kept_sql_reads_the_current_files_after_an_import(trade_data_dir, baci_import):
+    from trade import analytics
+
+    baci_import(BACI_2022)
+    before = analytics.Monitor('UZB', 'CHN').series()
+    sql = analytics.compiled_sql(analytics.pair_totals(store.flows_view(store.current_paths()), 'UZB', 'CHN'))
+    baci_import(BACI_2022.replace('2022,860,156,520100,50,1', '2022,860,156,520100,60,1'))
+
+    after = analytics.Monitor('UZB', 'CHN').series()
+
+    assert before.exports.tolist() == [50_000] and after.exports.tolist() == [60_000]
+    assert analytics.compiled_sql(analytics.pair_totals(store.flows_view(store.current_paths()), 'UZB', 'CHN')) is sql
+    assert 'hamkor_flows' in sql
