@@ -76,6 +76,18 @@ class MirrorSerializer(serializers.Serializer):
     log_gap = serializers.FloatField(allow_null=True)
 
 
+class ConcentrationSerializer(serializers.Serializer):
+    measure = serializers.ChoiceField(choices=['products', 'partners'])
+    direction = serializers.CharField(allow_null=True, help_text='X or M for products; null for partners')
+    year = serializers.IntegerField()
+    hhi = serializers.FloatField(allow_null=True, help_text='Σ s², 0–1')
+    hhi_normalised = serializers.FloatField(allow_null=True, help_text='(HHI − 1/N) / (1 − 1/N)')
+    n = serializers.IntegerField(help_text='products or partners with a positive value')
+    source = serializers.CharField()
+    classification = serializers.CharField()
+    data_status = serializers.ChoiceField(choices=['official', 'illustrative'])
+
+
 class MonitorSerializer(serializers.Serializer):
     reporter = serializers.CharField()
     partner = serializers.CharField()
@@ -87,6 +99,9 @@ class MonitorSerializer(serializers.Serializer):
     years = YearSerializer(many=True)
     share = ShareSerializer(many=True, help_text="the partner's share of the reporter's trade with all partners")
     mirror = MirrorSerializer(many=True, help_text="both sides' reports of the same flow, where both exist")
+    concentration = ConcentrationSerializer(
+        many=True, help_text="HHI of the pair's products (latest product year) and of the reporter's partners"
+    )
 
 
 class MonitorView(APIView):
@@ -113,6 +128,10 @@ class MonitorView(APIView):
             'years': _records(yearly),
             'share': _records(share),
             'mirror': _records(monitor.mirror()),
+            'concentration': [
+                dict(row, data_status='illustrative' if row['illustrative'] else 'official')
+                for row in selectors.concentration(monitor)
+            ],
         }
         return Response(MonitorSerializer(data).data)
 

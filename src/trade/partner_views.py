@@ -50,6 +50,7 @@ def partners(request):
         'year': year,
         'rows': listed,
         'pair': next((row for row in rows if row['partner'] == PARTNER), None),
+        'concentration': next(iter(records(monitor.partner_concentration(year))), None),
         'without_trade': len(rows) - len(listed),
         'world': {key: first[f'world_{key}'] for key in ('exports', 'imports', 'turnover')},
         'source': first['source'],

@@ -92,6 +92,7 @@ def dashboard(request):
     if monthly:
         chart_specs['monthly'] = monthly.pop('chart')
     products = {}
+    concentration = {row['direction']: row for row in selectors.concentration(monitor) if row['measure'] == 'products'}
     for direction in ('X', 'M'):
         top = monitor.top_products(direction=direction, n=10)
         if not top.empty:
@@ -103,6 +104,7 @@ def dashboard(request):
                 'source': top.source.iloc[0],
                 'source_label': source_label(top.source.iloc[0]),
                 'illustrative': bool(top.illustrative.iloc[0]),
+                'concentration': concentration.get(direction),
             }
     context.update({
         'yearly': records(yearly),

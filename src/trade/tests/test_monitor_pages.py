@@ -77,6 +77,23 @@ def test_dashboard_labels_illustrative_products(client, products, django_assert_
     assert response.context['latest']['turnover'] == pytest.approx(13_825_656_300, abs=0.01)
 
 
+def test_dashboard_states_how_concentrated_each_flow_is_over_products(client, products):
+    from trade.analytics import Monitor
+
+    response = client.get('/trade/')
+
+    for direction in ('X', 'M'):
+        every = Monitor('UZB', 'CHN').top_products(direction=direction, n=None)
+        expected = float((every.share**2).sum())
+        concentration = response.context['products'][direction]['concentration']
+        assert concentration['hhi'] == pytest.approx(expected, rel=1e-12)
+        assert (concentration['n'], concentration['year'], concentration['illustrative']) == (len(every), 2023, True)
+        assert (
+            f'<p class="small" id="hhi-{direction}">Concentration over {len(every)} products '
+            f'(Herfindahl–Hirschman index): {expected:.3f}, normalised '
+        ) in response.content.decode()
+
+
 def test_product_drill_down_adds_up_at_every_level(client, products, django_assert_num_queries):
     with django_assert_num_queries(3):  # slices, chapters → sections, section names
         sections = client.get('/trade/products/?flow=X&year=2023').context['level']

@@ -151,6 +151,24 @@ def test_partner_page_lists_partners_by_turnover(client, official, django_assert
     assert client.get('/trade/partners/?year=1990').context['year'] == 2023  # out of range: the latest
 
 
+def test_concentration_over_partners_is_the_sum_of_squared_shares(client, api_as, official):
+    from trade.analytics import Monitor
+
+    table = Monitor('UZB', 'CHN').partners(2023)
+    expected = float(((table.turnover / table.world_turnover) ** 2).sum())  # 0.1176: "other countries" as one
+
+    page = client.get('/trade/partners/?year=2023').content.decode()
+    api = api_as('anonymous').get('/api/trade/monitor/').json()['concentration']
+
+    assert expected == pytest.approx(0.117594, abs=1e-6)
+    assert '<dd id="partners-hhi">0.118</dd>' in page
+    assert api == [{
+        'measure': 'partners', 'direction': None, 'year': 2023, 'hhi': pytest.approx(expected, rel=1e-12),
+        'hhi_normalised': pytest.approx((expected - 1 / 194) / (1 - 1 / 194), rel=1e-12), 'n': 194,
+        'source': 'uzstat', 'classification': 'TOTAL', 'data_status': 'official',
+    }]  # fmt: skip
+
+
 def test_partner_page_in_chinese(client, official):
     page = client.get('/trade/partners/?year=2022', HTTP_ACCEPT_LANGUAGE='zh-hans').content.decode()
 
