@@ -232,7 +232,10 @@ def product_growth(
     return table.mutate(
         share=table.value_usd / table.total_usd,
         growth=ibis.ifelse(table.base_value_usd > 0, table.value_usd / table.base_value_usd - 1, ibis.null()),
-        contribution=(table.value_usd - table.base_value_usd) / table.base_total_usd,
+        # no contribution without a base: a product series starting in `year` has nothing to grow from
+        contribution=ibis.ifelse(
+            table.base_total_usd > 0, (table.value_usd - table.base_value_usd) / table.base_total_usd, ibis.null()
+        ),
     ).rename(product='code')
 
 

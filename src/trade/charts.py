@@ -116,14 +116,18 @@ def share_chart(share) -> alt.Chart:
 
 
 def products_chart(rows: list[dict]) -> alt.Chart:
-    """Horizontal bars of product values (rows: {'label', 'usd'})."""
+    """Horizontal bars of product values (rows: {'label', 'usd'}, and 'name' for the tooltip where the
+    label is only a code)."""
+    tooltip = [alt.Tooltip('label:N', title=_('Product'))]
+    if rows and 'name' in rows[0]:
+        tooltip.append(alt.Tooltip('name:N', title=''))
     return (
         alt.Chart(alt.Data(values=rows))
         .mark_bar(color=PALETTE[0])
         .encode(
             y=alt.Y('label:N', sort='-x', title=None, axis=alt.Axis(labelLimit=280)),
-            x=alt.X('usd:Q', title='USD', axis=alt.Axis(format='$~s')),
-            tooltip=[alt.Tooltip('label:N'), alt.Tooltip('usd:Q', format='$,.0f')],
+            x=alt.X('usd:Q', title='USD', axis=alt.Axis(format='$~s', tickCount=4, labelExpr=BILLIONS.labelExpr)),
+            tooltip=[*tooltip, alt.Tooltip('usd:Q', format='$,.0f', title='USD')],
         )
         .properties(width='container', height=max(60, 22 * len(rows)))
     )

@@ -88,6 +88,11 @@ def dashboard(request):
         chart_specs['projection'] = to_json(charts.projection_chart(target, target_path(target)))
     if not share.empty:
         chart_specs['share'] = to_json(charts.share_chart(share))
+    mirror = records(monitor.mirror())
+    if mirror:
+        gaps = [{'label': f'{row["year"]} {row["exporter"]} → {row["importer"]} ({row["classification"]})',
+                 'gap': row['gap_usd']} for row in mirror]  # fmt: skip
+        chart_specs['mirror'] = to_json(charts.mirror_gap_chart(gaps))
     monthly = _monthly(monitor)
     if monthly:
         chart_specs['monthly'] = monthly.pop('chart')
@@ -106,6 +111,9 @@ def dashboard(request):
                 'illustrative': bool(top.illustrative.iloc[0]),
                 'concentration': concentration.get(direction),
             }
+            chart_rows = [{'label': row['product'], 'name': row['name'], 'usd': row['value_usd']}
+                          for row in products[direction]['rows']]  # fmt: skip
+            chart_specs[f'top_{direction}'] = to_json(charts.products_chart(chart_rows))
     context.update({
         'yearly': records(yearly),
         'latest': records(yearly)[-1],
@@ -120,7 +128,7 @@ def dashboard(request):
         'assumptions': [(row, ASSUMPTION_LABELS[row.assumption]) for row in target.split] if target else [],
         'by_choices': [int(latest.year) + n for n in range(3, 7)],
         'products': products,
-        'mirror': records(monitor.mirror()),
+        'mirror': mirror,
         'monthly': monthly,
         'status_labels': STATUS_LABELS,
         'method_labels': METHOD_LABELS,
@@ -185,7 +193,7 @@ def products(request, code: str = '', section: str = ''):
     if len(code) == 6:
         context['history'] = records(monitor.product_history(code, direction=direction))
     elif level.rows:
-        rows = [{'label': f'{row.code} {row.name}'[:60], 'usd': row.value_usd} for row in level.rows[:25]]
+        rows = [{'label': row.code, 'name': row.name, 'usd': row.value_usd} for row in level.rows[:25]]
         context['chart'] = to_json(charts.products_chart(rows))
     return render(request, 'trade/products.html', context)
 

@@ -46,7 +46,7 @@ def _whole_dollars(amount: Decimal) -> str:
 
 @register.filter
 def percent(value) -> str:
-    if value is None:
+    if value is None or not Decimal(value).is_finite():
         return '—'
     rounded = (Decimal(value) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)
     return number_format(rounded, decimal_pos=1) + ' %'

@@ -147,3 +147,4 @@ def test_negative_amounts_carry_the_sign_before_the_currency_and_shares_are_roun
             '6.3 %',
             '0.1 %',
         ]
+        assert [percent(value) for value in (float('inf'), float('nan'), None)] == ['—', '—', '—']  # no ratio

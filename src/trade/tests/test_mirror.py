@@ -1,6 +1,8 @@
 """Mirror statistics by product: UN Comtrade files reported by Uzbekistan and by China (API v1
 CSV, written here), imported by the real importer; gaps worked by hand with κ = 1.06."""
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -134,6 +136,22 @@ def test_page_shows_gaps_with_totals_equal_to_the_sums_and_the_factor(client, bo
     headings = client.get('/trade/mirror/?digits=4&importer=CHN&year=2023').context
     assert [row['code'] for row in headings['rows']] == ['5201']
     assert headings['result'].totals['gap_usd'] == pytest.approx(350_000)
+
+
+def test_dashboard_charts_the_yearly_gaps(client, both_sides):
+    response = client.get('/trade/')
+    chart = json.loads(response.context['charts']['mirror'])
+
+    assert 'data-chart="chart-mirror"' in response.content.decode()
+    gaps = {value['label']: value['gap'] for value in chart['data']['values']}
+    assert gaps == {
+        '2023 CHN → UZB (HS2017)': pytest.approx(881_000), '2023 CHN → UZB (TOTAL)': pytest.approx(881_000),
+        '2023 UZB → CHN (HS2017)': pytest.approx(350_000),
+    }  # fmt: skip
+    # the product series has one year: shares, but no growth nor contribution to growth
+    rows = response.context['products']['M']['rows']
+    assert rows[0]['share'] == pytest.approx(2_000_000 / 3_690_000)
+    assert {(row['growth'], row['contribution']) for row in rows} == {(None, None)}
 
 
 def test_page_with_one_side_only_explains_what_is_missing(client, one_side, django_assert_num_queries):

@@ -2,6 +2,7 @@
 illustrative product set: what they show, what they cost in queries, and their downloads."""
 
 import io
+import json
 
 import openpyxl
 import pyarrow.parquet as pq
@@ -72,6 +73,10 @@ def test_dashboard_labels_illustrative_products(client, products, django_assert_
 
     assert top['X']['illustrative'] and top['M']['illustrative']
     assert top['X']['year'] == 2023 and len(top['X']['rows']) == 10
+    for direction in ('X', 'M'):  # each table has its chart of the same ten products
+        values = json.loads(response.context['charts'][f'top_{direction}'])['data']['values']
+        assert [value['usd'] for value in values] == [row['value_usd'] for row in top[direction]['rows']]
+        assert values[0]['label'] == top[direction]['rows'][0]['product']
     assert response.content.decode().count('<span class="badge badge-amber">illustrative</span>') == 2
     # the headline stays official
     assert response.context['latest']['turnover'] == pytest.approx(13_825_656_300, abs=0.01)
