@@ -264,6 +264,24 @@ def header_columns(
     return columns, problems
 
 
+def row_cells(columns: list[str], values: list[str], unit: str) -> dict[str, str] | None:
+    """A row's cells by column, or None when the row does not have one value per column (trailing
+    empty cells aside; an XLSX row may also end early, a CSV line may not)."""
+    if any(value.strip() for value in values[len(columns) :]):
+        return None
+    if len(values) < len(columns) and unit == 'line':
+        return None  # a CSV row that lost cells would silently empty fields
+    values = values + [''] * (len(columns) - len(values))
+    return {column: value.strip() for column, value in zip(columns, values, strict=False)}
+
+
+def row_shape_message(columns: list[str], values: list[str]) -> str:
+    return _('the row has %(count)s values but the header has %(columns)s columns') % {
+        'count': len(values),
+        'columns': len(columns),
+    }
+
+
 def _check_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """The column names, and (column, message) for each problem of the header."""
     message = _('unknown column; an import reads %(columns)s (and ignores the derived columns of the export)')
@@ -367,12 +385,12 @@ class _Planner:
         self._load_existing(list(lines_of))
         self._load_graph(set(lines_of))
         for line, values in self.records:
-            cells = self._cells(values)
+            cells = row_cells(self.columns, values, self.plan.unit)
             identifier = values[position].strip() if len(values) > position else ''
             row = PlannedRow(line=line, identifier=identifier)
             self.plan.rows.append(row)
             if cells is None:
-                self._problem(row, '', self._shape_message(values))
+                self._problem(row, '', row_shape_message(self.columns, values))
                 continue
             if row.identifier and len(lines_of[row.identifier]) > 1:
                 self._problem(row, 'identifier', self._duplicate_message(row.identifier, lines_of[row.identifier]))
@@ -387,22 +405,6 @@ class _Planner:
                 row.action = Action.UPDATE if row.changes else Action.UNCHANGED
 
     # Rows and cells
-
-    def _cells(self, values: list[str]) -> dict[str, str] | None:
-        """The row's cells by column, or None when the row does not have one value per column."""
-        extra = values[len(self.columns) :]
-        if any(value.strip() for value in extra):
-            return None
-        if len(values) < len(self.columns) and self.plan.unit == 'line':
-            return None  # a CSV row that lost cells would silently empty fields
-        values = values + [''] * (len(self.columns) - len(values))
-        return {column: value.strip() for column, value in zip(self.columns, values, strict=False)}
-
-    def _shape_message(self, values: list[str]) -> str:
-        return _('the row has %(count)s values but the header has %(columns)s columns') % {
-            'count': len(values),
-            'columns': len(self.columns),
-        }
 
     def _duplicate_message(self, identifier: str, lines: list[int]) -> str:
         unit = _('lines') if self.plan.unit == 'line' else _('rows')

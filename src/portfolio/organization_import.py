@@ -40,6 +40,8 @@ from portfolio.importers import (
     Problem,
     header_columns,
     read_plan,
+    row_cells,
+    row_shape_message,
 )
 from portfolio.models import Organization, OrganizationAlias
 from portfolio.names import normalize_name
@@ -104,9 +106,9 @@ class _Planner:
         for line, values in self.records:
             row = OrganizationRow(line=line, name='')
             self.plan.rows.append(row)
-            cells = self._cells(values)
+            cells = row_cells(self.columns, values, self.plan.unit)
             if cells is None:
-                self._problem(row, '', self._shape_message(values))
+                self._problem(row, '', row_shape_message(self.columns, values))
                 continue
             row.name = cells['name_en']
             self._plan_row(row, cells)
@@ -122,20 +124,6 @@ class _Planner:
                 row.action = Action.UPDATE if row.changes else Action.UNCHANGED
 
     # Rows and cells
-
-    def _cells(self, values: list[str]) -> dict[str, str] | None:
-        if any(value.strip() for value in values[len(self.columns) :]):
-            return None
-        if len(values) < len(self.columns) and self.plan.unit == 'line':
-            return None  # a CSV row that lost cells would silently empty fields
-        values = values + [''] * (len(self.columns) - len(values))
-        return {column: value.strip() for column, value in zip(self.columns, values, strict=False)}
-
-    def _shape_message(self, values: list[str]) -> str:
-        return _('the row has %(count)s values but the header has %(columns)s columns') % {
-            'count': len(values),
-            'columns': len(self.columns),
-        }
 
     def _problem(self, row: OrganizationRow, field_name: str, message: str) -> None:
         row.problems.append(Problem(self.plan.filename, self.plan.unit, row.line, field_name, message))

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from hamkor.charts import to_json
 from trade import analytics, charts, selectors
 from trade.models import ImportFile
-from trade.views import PARTNER, REPORTER, _int, records, source_label
+from trade.selectors import records
+from trade.views import PARTNER, REPORTER, _int, source_label
 
 TOP = 50
 DIGITS = (2, 4)

@@ -1,8 +1,6 @@
 """The trade monitor's API: read-only statistics (public, like the pages), with every series naming
 its source and classification and saying whether it is official or illustrative."""
 
-import math
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
@@ -10,17 +8,8 @@ from rest_framework.views import APIView
 
 from trade import analysis_views, selectors
 from trade.models import Target
+from trade.selectors import records
 from trade.views import source_label
-
-
-def _clean(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _records(table) -> list[dict]:
-    return [{key: _clean(value) for key, value in row.items()} for row in table.to_dict('records')]
 
 
 class PairSerializer(serializers.Serializer):
@@ -125,9 +114,9 @@ class MonitorView(APIView):
             'classification': yearly.classification.iloc[0] if not yearly.empty else None,
             'data_status': 'official',
             'cagr': monitor.cagr() if not yearly.empty else None,
-            'years': _records(yearly),
-            'share': _records(share),
-            'mirror': _records(monitor.mirror()),
+            'years': records(yearly),
+            'share': records(share),
+            'mirror': records(monitor.mirror()),
             'concentration': [
                 dict(row, data_status='illustrative' if row['illustrative'] else 'official')
                 for row in selectors.concentration(monitor)
@@ -375,7 +364,7 @@ class PartnersView(APIView):
         if years:
             table = monitor.partners(year=year or years[-1])
             names = partner_names(table.partner)
-            rows = [dict(row, name=names[row['partner']]) for row in _records(table)]
+            rows = [dict(row, name=names[row['partner']]) for row in records(table)]
             first = rows[0]
             data.update({
                 'year': int(first['year']), 'source': first['source'],
@@ -450,7 +439,7 @@ class RcaView(APIView):
             'years': result.years,
             'year': result.year,
             'complementarity': result.complementarity,
-            'rows': _records(analysis_views.advantage_frame(result)),
+            'rows': records(analysis_views.advantage_frame(result)),
         }
         return Response(RcaSerializer(data).data)
 
@@ -532,7 +521,7 @@ class MirrorProductsView(APIView):
             'exports_source': result.exports_source or None,
             'cif_fob_factor': result.cif_fob_factor,
             'totals': result.totals or None,
-            'rows': _records(analysis_views.mirror_frame(result)),
-            'mirror': _records(monitor.mirror()),
+            'rows': records(analysis_views.mirror_frame(result)),
+            'mirror': records(monitor.mirror()),
         }
         return Response(MirrorProductsSerializer(data).data)

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 from core.models import Country
 from hamkor.charts import to_json
 from trade import analytics, charts, selectors
-from trade.views import PARTNER, REPORTER, _int, records, source_label
+from trade.selectors import records
+from trade.views import PARTNER, REPORTER, _int, source_label
 
 TOP_IN_CHART = 15
 # Partner codes of the official tables that are not countries of today's reference list.

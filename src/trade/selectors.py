@@ -62,6 +62,11 @@ def assessments(monitor: CachedMonitor, *, by: int | None = None) -> list[Assess
     return [assess(target, yearly, by=by) for target in targets(monitor.reporter, monitor.partner)]
 
 
+def records(table: pd.DataFrame) -> list[dict]:
+    """Rows of a DataFrame for a template or a serializer, with missing values as None (not NaN)."""
+    return table.astype(object).where(table.notna(), None).to_dict('records')
+
+
 def concentration(monitor: CachedMonitor) -> list[dict]:
     """Herfindahl–Hirschman indices: of the pair's trade over HS6 products (each direction, latest
     year of the product series) and of the reporter's trade over its partners (latest year)."""
@@ -69,21 +74,14 @@ def concentration(monitor: CachedMonitor) -> list[dict]:
     for direction in DIRECTIONS:
         table = monitor.product_concentration(direction=direction)
         if not table.empty:
-            rows.append({'measure': 'products', 'direction': direction, **_first_record(table)})
+            rows.append({'measure': 'products', 'direction': direction, **records(table)[0]})
     years = monitor.partner_years()
     if years:
         table = monitor.partner_concentration(years[-1])
         if not table.empty:
-            record = _first_record(table)
             rows.append({'measure': 'partners', 'direction': None, 'year': years[-1], 'classification': 'TOTAL',
-                         **record})  # fmt: skip
+                         **records(table)[0]})  # fmt: skip
     return rows
-
-
-def _first_record(table: pd.DataFrame) -> dict:
-    record = table.iloc[0].to_dict()
-    return {key: (None if pd.isna(value) else value.item() if hasattr(value, 'item') else value)
-            for key, value in record.items()}  # fmt: skip
 
 
 #

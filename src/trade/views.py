@@ -18,6 +18,7 @@ from hamkor.charts import to_json
 from trade import charts, selectors
 from trade.forms import TargetForm
 from trade.models import Target
+from trade.selectors import records
 from trade.targets import TARGET_FIELDS, create_target, target_path, update_target
 
 REPORTER, PARTNER = 'UZB', 'CHN'
@@ -44,11 +45,6 @@ METHOD_LABELS = {
     'log_linear_trend': gettext_lazy('Log-linear trend'),
     'drift': gettext_lazy('Random walk with drift (naive benchmark)'),
 }
-
-
-def records(table) -> list[dict]:
-    """Rows of a DataFrame for a template, with missing values as None (not NaN)."""
-    return table.astype(object).where(table.notna(), None).to_dict('records')
 
 
 def source_label(source: str) -> str:
@@ -97,7 +93,6 @@ def dashboard(request):
     if monthly:
         chart_specs['monthly'] = monthly.pop('chart')
     products = {}
-    concentration = {row['direction']: row for row in selectors.concentration(monitor) if row['measure'] == 'products'}
     for direction in ('X', 'M'):
         top = monitor.top_products(direction=direction, n=10)
         if not top.empty:
@@ -109,7 +104,7 @@ def dashboard(request):
                 'source': top.source.iloc[0],
                 'source_label': source_label(top.source.iloc[0]),
                 'illustrative': bool(top.illustrative.iloc[0]),
-                'concentration': concentration.get(direction),
+                'concentration': next(iter(records(monitor.product_concentration(direction=direction))), None),
             }
             chart_rows = [{'label': row['product'], 'name': row['name'], 'usd': row['value_usd']}
                           for row in products[direction]['rows']]  # fmt: skip

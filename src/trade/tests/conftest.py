@@ -15,3 +15,30 @@ def official(db, trade_data_dir):
     from trade.services import load_official_tables
 
     load_official_tables()
+
+
+BACI_COUNTRIES = (
+    'country_code,country_name,country_iso2,country_iso3\n'
+    '156,China,CN,CHN\n'
+    '398,Kazakhstan,KZ,KAZ\n'
+    '860,Uzbekistan,UZ,UZB\n'
+)
+
+
+@pytest.fixture
+def baci_import(trade_data_dir, tmp_path, django_capture_on_commit_callbacks):
+    """Import a year of BACI's format given as text (with a country file of China, Kazakhstan and
+    Uzbekistan) through the real importer, as `make run` or the import page would."""
+    from trade.importers.baci import BaciImporter
+    from trade.services import run_import
+
+    countries = tmp_path / 'country_codes_V202401.csv'
+    countries.write_text(BACI_COUNTRIES)
+
+    def load(text):
+        path = tmp_path / 'BACI_HS17_Y2022_V202401.csv'
+        path.write_text(text)
+        with django_capture_on_commit_callbacks(execute=True):  # replaced files are removed after the commit
+            return run_import(BaciImporter(path, countries=countries, edition='HS17'))
+
+    return load

@@ -7,17 +7,9 @@ import openpyxl
 import pytest
 
 from trade.analytics import Monitor
-from trade.importers.baci import BaciImporter
-from trade.services import run_import
 
 pytestmark = pytest.mark.django_db
 
-COUNTRIES = (
-    'country_code,country_name,country_iso2,country_iso3\n'
-    '156,China,CN,CHN\n'
-    '398,Kazakhstan,KZ,KAZ\n'
-    '860,Uzbekistan,UZ,UZB\n'
-)
 # Thousand USD. 2022: Uzbekistan exports 100 (cotton 60, grapes 20, copper ores 20), China 400
 # (converters 300, cotton 100), Kazakhstan 500 (copper ores 400, grapes 100): the world 1,000.
 WORLD = (
@@ -37,12 +29,8 @@ WORLD = (
 
 
 @pytest.fixture
-def world(trade_data_dir, tmp_path):
-    countries = tmp_path / 'country_codes_V202401.csv'
-    countries.write_text(COUNTRIES)
-    data = tmp_path / 'BACI_HS17_Y2022_V202401.csv'
-    data.write_text(WORLD)
-    return run_import(BaciImporter(data, countries=countries, edition='HS17'))
+def world(baci_import):
+    return baci_import(WORLD)
 
 
 def test_world_series_rca_of_both_sides_and_complementarity_worked_by_hand(world):

@@ -7,10 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from hamkor.testing.browser import in_chinese, shot
-from trade.importers.baci import BaciImporter
 from trade.importers.comtrade import ComtradeImporter
 from trade.services import run_import
-from trade.tests.test_advantage import COUNTRIES, WORLD
+from trade.tests.test_advantage import WORLD
 from trade.tests.test_importers_comtrade import write
 from trade.tests.test_mirror import CHINA_ROWS, UZBEKISTAN_ROWS
 
@@ -18,15 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def reference_data(transactional_db, trade_data_dir, tmp_path):
+def reference_data(transactional_db, baci_import, tmp_path):
     """Transactional tests start from an emptied database: load what the pages and importers need."""
     call_command('load_reference', '--only', 'hs-sections', 'hs2017', 'currencies', 'countries',
                  stdout=io.StringIO())  # fmt: skip
-    countries = tmp_path / 'country_codes_V202401.csv'
-    countries.write_text(COUNTRIES)
-    baci = tmp_path / 'BACI_HS17_Y2022_V202401.csv'
-    baci.write_text(WORLD)
-    run_import(BaciImporter(baci, countries=countries, edition='HS17'))
+    baci_import(WORLD)
     run_import(ComtradeImporter(write(tmp_path, UZBEKISTAN_ROWS, 'comtrade-uzb-2023.csv')))
     run_import(ComtradeImporter(write(tmp_path, CHINA_ROWS, 'comtrade-chn-2023.csv')))
 

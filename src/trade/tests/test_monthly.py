@@ -36,8 +36,8 @@ def monthly_file(tmp_path, months=MONTHS):
     return path
 
 
-@pytest.fixture
-def monthly(official, tmp_path):
+def import_monthly_file(tmp_path) -> None:
+    """monthly_file imported through the mapping of its layout."""
     mapping = ColumnMapping.objects.create(
         key='uz-monthly', name='Uzbek customs, monthly',
         columns={'period': 'Период', 'partner': 'Страна', 'flow': 'Направление', 'product': 'Код ТН ВЭД',
@@ -46,6 +46,11 @@ def monthly(official, tmp_path):
         reporter='UZB', classification='HS2017',
     )  # fmt: skip
     run_import(CustomsImporter(monthly_file(tmp_path), mapping=mapping))
+
+
+@pytest.fixture
+def monthly(official, tmp_path):
+    import_monthly_file(tmp_path)
 
 
 def test_monthly_series_and_year_to_date(monthly):

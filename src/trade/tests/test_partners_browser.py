@@ -7,10 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from hamkor.testing.browser import ARTIFACTS, in_chinese, shot
-from trade.importers.customs import CustomsImporter
-from trade.models import ColumnMapping
-from trade.services import run_import
-from trade.tests.test_monthly import monthly_file
+from trade.tests.test_monthly import import_monthly_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,14 +59,7 @@ def test_partners_and_one_partner_in_chinese(page):
 
 def test_monthly_chart_and_year_to_date_on_the_dashboard(page, tmp_path):
     call_command('load_reference', '--only', 'hs-sections', 'hs2017', stdout=io.StringIO())
-    mapping = ColumnMapping.objects.create(
-        key='uz-monthly', name='Uzbek customs, monthly',
-        columns={'period': 'Период', 'partner': 'Страна', 'flow': 'Направление', 'product': 'Код ТН ВЭД',
-                 'value': 'Стоимость, тыс. долл.'},
-        flow_codes={'ИМ': 'M', 'ЭК': 'X'}, partner_codes='m49', value_scale=1000, delimiter=';', encoding='cp1251',
-        reporter='UZB', classification='HS2017',
-    )  # fmt: skip
-    run_import(CustomsImporter(monthly_file(tmp_path), mapping=mapping))
+    import_monthly_file(tmp_path)
 
     page.goto('/trade/')
     page.wait_for_selector('[data-chart="chart-monthly"].chart-ready svg')

@@ -149,10 +149,6 @@ def test_flows_from_paths_reads_any_files_of_the_schema(trade_data_dir, tmp_path
     assert read.run_id.max().execute() == 7
 
 
-BACI_COUNTRIES = (
-    'country_code,country_name,country_iso2,country_iso3\n'
-    '156,China,CN,CHN\n398,Kazakhstan,KZ,KAZ\n860,Uzbekistan,UZ,UZB\n'
-)
 BACI_2022 = (
     't,i,j,k,v,q\n'
     '2022,860,156,520100,50,1\n'  # UZB exports 520100 50, 080610 30 (of 80)
@@ -161,23 +157,6 @@ BACI_2022 = (
     '2022,398,156,080610,100,1\n'
     '2022,156,398,850440,150,1\n'
 )
-
-
-@pytest.fixture
-def baci_import(tmp_path, django_capture_on_commit_callbacks):
-    from trade.importers.baci import BaciImporter
-    from trade.services import run_import
-
-    countries = tmp_path / 'country_codes_V202401.csv'
-    countries.write_text(BACI_COUNTRIES)
-
-    def load(text):
-        path = tmp_path / 'BACI_HS17_Y2022_V202401.csv'
-        path.write_text(text)
-        with django_capture_on_commit_callbacks(execute=True):  # replaced files are removed after the commit
-            return run_import(BaciImporter(path, countries=countries, edition='HS17'))
-
-    return load
 
 
 def test_rca_reads_exporter_totals_built_once_per_slice_content(trade_data_dir, baci_import):
