@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _('Accounts and roles')
 
     def ready(self):
+        from accounts import demo
         from accounts.roles import sync_roles_after_migrate
+        from hamkor.registry import DemoLoader, register_demo_loader
 
         post_migrate.connect(sync_roles_after_migrate, sender=self)
+        # Last, so that the password is the last thing printed.
+        register_demo_loader(DemoLoader('accounts', demo.demo_lines, order=100))

@@ -3,6 +3,8 @@
 import secrets
 from pathlib import Path
 
+from django.conf import settings
+
 from accounts.models import Side, User
 from accounts.roles import CN_ANALYST, ROLES, SECRETARIAT, UZ_ANALYST
 from accounts.services import create_user
@@ -35,3 +37,15 @@ def create_demo_accounts(credentials: Path) -> tuple[list[str], str]:
     credentials.write_text(f'users: {usernames}\npassword: {password}\n', encoding='utf-8')
     credentials.chmod(0o600)
     return created, password
+
+
+def demo_lines() -> list[str]:
+    """The last `hamkor load-demo` step: the accounts and the password to log in with."""
+    credentials = settings.DATA_DIR / 'demo-credentials.txt'
+    created, password = create_demo_accounts(credentials)
+    accounts = demo_accounts()
+    return [
+        f'demo accounts: {len(created)} created, {len(accounts) - len(created)} already present',
+        f'  users:    {", ".join(name for name, _, _ in accounts)}',
+        f'  password: {password}   (kept in {credentials})',
+    ]

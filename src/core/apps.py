@@ -8,5 +8,18 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import changelog
+        from hamkor.registry import NavItem, register_navigation
 
         changelog.connect_signals()
+        register_navigation(NavItem(_('Dashboard'), 'dashboard', 'dashboard', order=0))
+        register_navigation(NavItem(_('Reference data'), 'core:reference_index', 'reference', 80, namespaces=('core',)))
+        register_navigation(
+            NavItem(
+                _('Change log'),
+                'core:change_list',
+                'changes',
+                90,
+                permission='core.view_objectchange',
+                namespaces=('core:change',),
+            )
+        )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from core import selectors
-from core.api import ChangeFilter, CountryFilter
+from core.filters import ChangeFilter, CountryFilter
 from core.fx import RateUnavailable, convert
 from core.models import Country, Currency, ExchangeRate, HSCode, HSSection, ObjectChange, ReferenceDataset
 from hamkor.auth import permission_required
@@ -20,6 +20,19 @@ HS_EDITIONS = ('2022', '2017')
 
 def is_htmx(request) -> bool:
     return request.headers.get('HX-Request') == 'true'
+
+
+def dashboard(request):
+    """The landing page: what the system holds today and where each domain lives."""
+    series = selectors.rate_series('CNY', ExchangeRate.Frequency.MONTHLY)
+    recent = [point for point in series if point['month'] >= '2016-01-01']
+    chart = to_json(line_chart(recent, x='month', y='rate', y_title=_('CNY per USD'))) if recent else None
+    context = {
+        'summary': selectors.reference_summary(),
+        'latest': [rate for rate in (selectors.latest_rate('CNY'), selectors.latest_rate('UZS')) if rate],
+        'chart': chart,
+    }
+    return render(request, 'dashboard.html', context)
 
 
 def reference_index(request):

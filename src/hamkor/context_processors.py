@@ -1,51 +1,39 @@
-"""The navigation of the web shell, one entry per domain."""
+"""The navigation of the web shell, one entry per domain, as the apps registered them."""
 
-from dataclasses import dataclass
-
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hamkor.registry import NavItem, navigation_items, register_navigation
 
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url_name: str | None  # None: the module is not available yet
-    section: str
-    permission: str | None = None
-
-    @property
-    def url(self) -> str | None:
-        return reverse(self.url_name) if self.url_name else None
-
-
-NAVIGATION = (
-    NavItem(_('Dashboard'), 'dashboard', 'dashboard'),
-    NavItem(_('Portfolio'), 'portfolio:dashboard', 'portfolio'),
-    NavItem(_('Trade'), 'trade:dashboard', 'trade'),
-    NavItem(_('Commitments'), None, 'commitments'),
-    NavItem(_('Indicators'), None, 'indicators'),
-    NavItem(_('Standards & Certification'), None, 'standards'),
-    NavItem(_('Reports'), None, 'reports'),
-    NavItem(_('Reference data'), 'core:reference_index', 'reference'),
-    NavItem(_('Change log'), 'core:change_list', 'changes', 'core.view_objectchange'),
-)
+# Domains announced in the navigation before their module exists.
+for _order, _section, _label in (
+    (40, 'commitments', _('Commitments')),
+    (50, 'indicators', _('Indicators')),
+    (60, 'standards', _('Standards & Certification')),
+    (70, 'reports', _('Reports')),
+):
+    register_navigation(NavItem(_label, None, _section, _order))
 
 
-NAMESPACE_SECTIONS = {'portfolio': 'portfolio', 'trade': 'trade', 'core': 'reference', 'sources': 'reference'}
-
-
-def current_section(request) -> str:
+def current_section(request, items: list[NavItem]) -> str:
+    """The entry of the page being shown: a pattern "namespace" or "namespace:url-name-prefix"
+    of some entry matches it, the longest pattern first."""
     match = getattr(request, 'resolver_match', None)
     if match is None:
         return ''
-    if match.namespace == 'core' and match.url_name.startswith('change'):
-        return 'changes'
-    return NAMESPACE_SECTIONS.get(match.namespace, match.url_name or '')
+    patterns = sorted(
+        ((pattern, item.section) for item in items for pattern in item.namespaces), key=lambda p: -len(p[0])
+    )
+    for pattern, section in patterns:
+        namespace, _colon, prefix = pattern.partition(':')
+        if match.namespace == namespace and (match.url_name or '').startswith(prefix):
+            return section
+    return match.url_name or ''
 
 
 def navigation(request):
     user = getattr(request, 'user', None)
-    items = [
-        item for item in NAVIGATION if item.permission is None or (user is not None and user.has_perm(item.permission))
+    items = navigation_items()
+    visible = [
+        item for item in items if item.permission is None or (user is not None and user.has_perm(item.permission))
     ]
-    return {'navigation': items, 'section': current_section(request)}
+    return {'navigation': visible, 'section': current_section(request, items)}

@@ -2,10 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from hamkor import views
-
 urlpatterns = [
-    path('', views.dashboard, name='dashboard'),
+    path('', include('core.home_urls')),
     path('accounts/', include('accounts.urls')),
     path('reference/', include('core.urls')),
     path('portfolio/', include('portfolio.urls')),

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class PortfolioConfig(AppConfig):
     name = 'portfolio'
     verbose_name = _('Portfolio')
+
+    def ready(self):
+        from hamkor.registry import DemoLoader, NavItem, register_demo_loader, register_navigation
+        from portfolio import demo
+        from portfolio.models import Organization, Project
+        from sources.selectors import CitableType, register_citable
+
+        register_navigation(NavItem(_('Portfolio'), 'portfolio:dashboard', 'portfolio', 10, namespaces=('portfolio',)))
+        register_demo_loader(DemoLoader('portfolio', demo.demo_lines, order=10))
+        register_citable(CitableType('project', _('project'), 'portfolio.Project', Project.objects.visible_to))
+        # The registry of organizations is public.
+        register_citable(
+            CitableType(
+                'organization', _('organization'), 'portfolio.Organization', lambda user: Organization.objects.all()
+            )
+        )

@@ -301,3 +301,12 @@ def _project(report, source, locator_key, *, identifier, status=ProjectStatus.PR
     cite(project, source, locator_key)
     report.created += 1
     return project
+
+
+def demo_lines() -> list[str]:
+    """The `hamkor load-demo` step of the portfolio."""
+    report = load_demo_portfolio()
+    return [
+        f'demo portfolio: {report.created} records created, {report.existing} already present '
+        f'({report.illustrative} of the projects are illustrative)'
+    ]

@@ -31,18 +31,19 @@ from django.utils.translation import gettext as _
 
 from core.models import Country
 from hamkor.context import change_context, new_request_id
-from portfolio import services
-from portfolio.importers import (
+from hamkor.imports import (
     Action,
     ImportPlan,
     ImportRejected,
     ImportResult,
     Problem,
     header_columns,
+    problems_of,
     read_plan,
     row_cells,
     row_shape_message,
 )
+from portfolio import services
 from portfolio.models import Organization, OrganizationAlias
 from portfolio.names import normalize_name
 
@@ -358,7 +359,7 @@ def apply_organization_import(plan: ImportPlan, *, actor=None) -> ImportResult:
                 _write(row)
             except ValidationError as error:
                 # The database changed since the plan was made: refuse (rolling back), with the row's location.
-                raise ImportRejected(_located(error, plan, row.line)) from None
+                raise ImportRejected(problems_of(error, plan.filename, plan.unit, row.line)) from None
     return ImportResult(
         created=plan.count(Action.CREATE),
         updated=plan.count(Action.UPDATE),
@@ -376,13 +377,3 @@ def _write(row: OrganizationRow) -> None:
     services.update_organization(
         organization=organization, aliases=row.aliases if 'aliases' in row.changes else None, **changed
     )
-
-
-def _located(error: ValidationError, plan: ImportPlan, line: int) -> list[Problem]:
-    if not hasattr(error, 'error_dict'):
-        return [Problem(plan.filename, plan.unit, line, '', message) for message in error.messages]
-    return [
-        Problem(plan.filename, plan.unit, line, '' if name == NON_FIELD_ERRORS else name, message)
-        for name, messages in error.message_dict.items()
-        for message in messages
-    ]

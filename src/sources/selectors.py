@@ -2,7 +2,7 @@
 
 A citation is as confidential as the record it supports: the citation of a restricted project
 tells that the project exists, so citations are shown only for records the reader may see, and
-counted only over those. Record types are registered in CITABLE with the rule for who sees them;
+counted only over those. Record types are registered (register_citable) with the rule for who sees them;
 a citation of a type that is not registered is shown to no one.
 """
 
@@ -13,7 +13,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
-from django.utils.translation import gettext_lazy as _
 
 from sources.models import Citation, Claim, Source
 
@@ -36,22 +35,12 @@ class CitableType:
         return ContentType.objects.get_for_model(self.model)
 
 
-def _visible_projects(user):
-    from portfolio.models import Project
-
-    return Project.objects.visible_to(user)
+CITABLE: dict[str, CitableType] = {}
 
 
-def _organizations(user):
-    from portfolio.models import Organization
-
-    return Organization.objects.all()  # the registry of organizations is public
-
-
-CITABLE = {
-    'project': CitableType('project', _('project'), 'portfolio.Project', _visible_projects),
-    'organization': CitableType('organization', _('organization'), 'portfolio.Organization', _organizations),
-}
+def register_citable(citable: CitableType) -> None:
+    """Apps above `sources` make their records citable from their `AppConfig.ready()`."""
+    CITABLE[citable.kind] = citable
 
 
 def citable_type_of(record) -> CitableType | None:

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class TradeConfig(AppConfig):
     name = 'trade'
     verbose_name = _('Trade')
+
+    def ready(self):
+        from hamkor.registry import DemoLoader, NavItem, register_demo_loader, register_navigation
+        from trade import demo
+
+        register_navigation(NavItem(_('Trade'), 'trade:dashboard', 'trade', 20, namespaces=('trade',)))
+        # After the portfolio: the trade targets cite the report's claims, which the portfolio demo creates.
+        register_demo_loader(DemoLoader('trade', demo.demo_lines, order=20))

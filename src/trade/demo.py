@@ -22,6 +22,7 @@ from sources.models import Claim
 from trade import targets
 from trade.analytics import Monitor
 from trade.models import Target
+from trade.services import load_official_tables
 
 REPORT_KEY = 'trend-2-september'
 # The report ("TASHKENT, September 2") does not state its year. "The preceding fiscal year" is read
@@ -197,3 +198,15 @@ def generate_illustrative_products(*, actor=None, dry_run: bool = False):
         "year's total equals the official Uzbek total for China; not real product statistics.",
         dry_run=dry_run,
     )
+
+
+def demo_lines() -> list[str]:
+    """The `hamkor load-demo` step of trade: the official tables, then the report's targets."""
+    lines = [
+        f'official trade table {trade.files[0].name}: {trade.count("new")} years new, '
+        f'{trade.count("replaced")} replaced, {trade.count("unchanged")} already present'
+        for trade in load_official_tables()
+    ]
+    created, existing = load_demo_targets()
+    lines.append(f'trade targets from the report: {created} created, {existing} already present')
+    return lines

@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import NamesField
+from core.api.views import NamesField
 from core.models import Country, Currency
 from portfolio import selectors, services
 from portfolio.choices import ProjectStatus

@@ -1,0 +1,270 @@
+"""The import framework every file import shares: one problem type, one "nothing was imported"
+error, one CSV/XLSX table reader, and the plan → preview → apply shape.
+
+An import first *plans*: it reads the whole file and says, for every row, what applying it would
+do (create, update, leave unchanged) or why it is rejected, with file, line or row, and field.
+Planning writes nothing. *Applying* writes a valid plan in one transaction; a plan with any
+problem writes nothing (ImportRejected). The domain apps' imports supply the header check and
+the row planner; this module reads the file and keeps the bookkeeping.
+
+Trade keeps DuckDB's own CSV reader for its large files (the benchmarked path) and reports its
+rejections with the same Problem.
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+
+
+class Action(StrEnum):
+    CREATE = 'create'
+    UPDATE = 'update'
+    UNCHANGED = 'unchanged'
+    REJECT = 'reject'
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong and where: the file, the line (CSV) or row (XLSX), and the column."""
+
+    filename: str
+    unit: str  # 'line' or 'row'
+    line: int
+    field: str  # '' when the problem is with the row or the file as a whole
+    message: str
+
+    @property
+    def where(self) -> str:
+        return f'{self.unit} {self.line}'
+
+    def __str__(self) -> str:
+        if self.field:
+            return f'{self.filename}, {self.where}, field {self.field!r}: {self.message}'
+        return f'{self.filename}, {self.where}: {self.message}'
+
+
+@dataclass
+class ImportPlan:
+    filename: str
+    unit: str = 'line'
+    columns: list[str] = field(default_factory=list)
+    rows: list = field(default_factory=list)  # the app's row type: line, action, changes, problems
+    file_problems: list[Problem] = field(default_factory=list)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {action.value: self.count(action) for action in Action}
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every reason the file cannot be applied, the file's own first."""
+        return [*self.file_problems, *(problem for row in self.rows for problem in row.problems)]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def has_changes(self) -> bool:
+        return any(row.action in (Action.CREATE, Action.UPDATE) for row in self.rows)
+
+    def summary(self) -> str:
+        counts = self.counts
+        text = (
+            f'{counts["create"]} to create, {counts["update"]} to update, '
+            f'{counts["unchanged"]} unchanged, {counts["reject"]} rejected'
+        )
+        if self.file_problems:
+            text += f'; the file itself has {len(self.file_problems)} problem(s)'
+        return text
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    request_id: str
+
+
+class ImportRejected(Exception):
+    """The import wrote nothing; lists every rejection with its location."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        listing = '\n'.join(f'  {problem}' for problem in problems)
+        super().__init__(f'{len(problems)} problem(s), nothing was imported:\n{listing}')
+
+
+class FileProblem(Exception):
+    def __init__(self, line: int, field_name: str, message: str):
+        self.line, self.field_name, self.message = line, field_name, message
+
+
+#
+# Reading files
+#
+
+
+def read_bytes(source: str | Path | IO) -> bytes:
+    if isinstance(source, (str, Path)):
+        return Path(source).read_bytes()
+    if hasattr(source, 'seek'):
+        source.seek(0)
+    data = source.read()
+    return data.encode('utf-8') if isinstance(data, str) else data
+
+
+def csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(first line of the record, cells); a quoted cell may span lines, blank lines are skipped."""
+    try:
+        text = data.decode('utf-8-sig')
+    except UnicodeDecodeError as error:
+        raise FileProblem(
+            data.count(b'\n', 0, error.start) + 1, '', _('the file is not UTF-8 text (save it as CSV UTF-8)')
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=''))
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise FileProblem(
+                reader.line_num, '', _('the file is not valid CSV: %(error)s') % {'error': error}
+            ) from None
+        if any(cell.strip() for cell in cells):
+            yield start, cells
+
+
+def xlsx_text(value: Any) -> str:
+    """A cell as the text a CSV would hold: dates as YYYY-MM-DD, whole numbers without '.0'."""
+    if value is None:
+        return ''
+    if isinstance(value, bool):
+        return 'yes' if value else 'no'
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def unreadable_workbook(error: Exception) -> str:
+    return _('the file is not a readable XLSX workbook: %(error)s') % {'error': str(error) or type(error).__name__}
+
+
+def xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of the first sheet; empty rows are skipped."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # a damaged workbook fails in many ways inside zipfile and openpyxl
+        raise FileProblem(1, '', unreadable_workbook(error)) from None
+    records, number = [], 0
+    try:
+        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+            cells = [xlsx_text(value) for value in values]
+            if any(cell.strip() for cell in cells):
+                records.append((number, cells))
+    except Exception as error:  # a damaged sheet fails inside openpyxl's parser
+        raise FileProblem(number + 1, '', unreadable_workbook(error)) from None
+    finally:
+        workbook.close()
+    yield from records
+
+
+def header_columns(
+    cells: list[str], known: set[str], unknown_message: str, synonyms: dict[str, str] | None = None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The column names of a header row (trailing empty cells dropped, synonyms replaced) and
+    (column, message) for each nameless, repeated or unknown column."""
+    columns = [cell.strip() for cell in cells]
+    while columns and not columns[-1]:
+        columns.pop()
+    columns = [(synonyms or {}).get(column, column) for column in columns]
+    problems, seen = [], set()
+    for column in columns:
+        if not column:
+            problems.append(('', _('a column of the header has no name')))
+        elif column in seen:
+            problems.append((column, _('the column appears twice in the header')))
+        elif column not in known:
+            problems.append((column, unknown_message))
+        seen.add(column)
+    return columns, problems
+
+
+def row_cells(columns: list[str], values: list[str], unit: str) -> dict[str, str] | None:
+    """A row's cells by column, or None when the row does not have one value per column (trailing
+    empty cells aside; an XLSX row may also end early, a CSV line may not)."""
+    if any(value.strip() for value in values[len(columns) :]):
+        return None
+    if len(values) < len(columns) and unit == 'line':
+        return None  # a CSV row that lost cells would silently empty fields
+    values = values + [''] * (len(columns) - len(values))
+    return {column: value.strip() for column, value in zip(columns, values, strict=False)}
+
+
+def row_shape_message(columns: list[str], values: list[str]) -> str:
+    return _('the row has %(count)s values but the header has %(columns)s columns') % {
+        'count': len(values),
+        'columns': len(columns),
+    }
+
+
+def read_plan(source: str | Path | IO, filename: str | None, check_header, planner) -> ImportPlan:
+    """The steps every import shares: read the CSV or XLSX file, check its header with
+    `check_header(cells) -> (columns, problems)`, then let `planner(plan, records).run()`
+    plan the rows. Writes nothing."""
+    if filename is None:
+        filename = Path(source).name if isinstance(source, (str, Path)) else getattr(source, 'name', 'upload')
+    suffix = Path(filename).suffix.lower()
+    plan = ImportPlan(filename=filename, unit='row' if suffix == '.xlsx' else 'line')
+    if suffix not in ('.csv', '.xlsx'):
+        plan.file_problems.append(
+            Problem(filename, plan.unit, 1, '', _('unsupported file type; expected a .csv or .xlsx file'))
+        )
+        return plan
+    try:
+        data = read_bytes(source)
+        records = list(xlsx_records(data) if suffix == '.xlsx' else csv_records(data))
+    except FileProblem as problem:
+        plan.file_problems.append(Problem(filename, plan.unit, problem.line, problem.field_name, problem.message))
+        return plan
+    if not records:
+        plan.file_problems.append(Problem(filename, plan.unit, 1, '', _('the file is empty')))
+        return plan
+    header_line, header = records[0]
+    plan.columns, header_problems = check_header(header)
+    if header_problems:
+        plan.file_problems += [Problem(filename, plan.unit, header_line, *problem) for problem in header_problems]
+        return plan
+    planner(plan, records[1:]).run()
+    return plan
+
+
+def problems_of(error: ValidationError, filename: str, unit: str, line: int, *, field_name: str = '') -> list[Problem]:
+    """A validation error of the services as located problems: one per message, on its field."""
+    if not hasattr(error, 'error_dict'):
+        return [Problem(filename, unit, line, field_name, message) for message in error.messages]
+    return [
+        Problem(filename, unit, line, '' if name == NON_FIELD_ERRORS else name, message)
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]

@@ -1,0 +1,76 @@
+"""Where domain apps plug into the framework.
+
+The framework names no domain app. Each app registers what it contributes — navigation entries,
+demo loaders — from its `AppConfig.ready()`, and its API routes are found by convention in
+`<app>.api.urls`. A new app therefore appears in the product without an edit here.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from importlib import import_module
+from importlib.util import find_spec
+from types import ModuleType
+
+from django.apps import apps
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str | None  # None: the module is not available yet
+    section: str
+    order: int
+    permission: str | None = None
+    namespaces: tuple[str, ...] = field(default=())  # 'namespace' or 'namespace:url-name-prefix' of its pages
+
+    @property
+    def url(self) -> str | None:
+        return reverse(self.url_name) if self.url_name else None
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """A step of `hamkor load-demo`; `load` returns the lines to print about what it did."""
+
+    name: str
+    load: Callable[[], list[str]]
+    order: int
+
+
+_navigation: dict[str, NavItem] = {}
+_section_namespaces: dict[str, list[str]] = {}
+_demo_loaders: dict[str, DemoLoader] = {}
+
+
+def register_navigation(item: NavItem) -> None:
+    _navigation[item.section] = item
+
+
+def register_navigation_namespace(section: str, namespace: str) -> None:
+    """Pages of `namespace` belong to the entry `section` registered by another app."""
+    _section_namespaces.setdefault(section, []).append(namespace)
+
+
+def navigation_items() -> list[NavItem]:
+    items = (
+        replace(item, namespaces=(*item.namespaces, *_section_namespaces.get(item.section, ())))
+        for item in _navigation.values()
+    )
+    return sorted(items, key=lambda item: item.order)
+
+
+def register_demo_loader(loader: DemoLoader) -> None:
+    _demo_loaders[loader.name] = loader
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return sorted(_demo_loaders.values(), key=lambda loader: loader.order)
+
+
+def api_url_modules() -> Iterator[ModuleType]:
+    """Each installed app's `api.urls` module, in the order of INSTALLED_APPS."""
+    for config in apps.get_app_configs():
+        package = find_spec(f'{config.name}.api')
+        if package is not None and package.submodule_search_locations and find_spec(f'{config.name}.api.urls'):
+            yield import_module(f'{config.name}.api.urls')
