@@ -41,6 +41,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hamkor makemigrations --check --dry-run
+	cd src && ../$(BIN)/lint-imports --no-cache ../pyproject.toml
 
 test: install system-deps lint
 	$(BIN)/pytest

@@ -1,1 +1,1 @@
-pytest_plugins = ['hamkor.testing.fixtures', 'hamkor.testing.browser']
+pytest_plugins = ['hamkor.testing.fixtures', 'hamkor.testing.browser', 'core.testing', 'accounts.testing']

@@ -196,7 +196,19 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'}}
+# One cache for every worker process, under the data directory: each gunicorn worker serves the
+# same cached figures, and a figure computed once (the portfolio's totals, the trade monitor's
+# aggregates) is not recomputed by every worker. Keys carry the version of the data they were
+# computed from (the portfolio state token, the trade store's current slices), so a write never
+# needs to find and delete stale entries.
+CACHES = {
+    'default': {
+        'BACKEND': 'django.core.cache.backends.filebased.FileBasedCache',
+        'LOCATION': str(DATA_DIR / 'cache'),
+        'TIMEOUT': 24 * 3600,
+        'OPTIONS': {'MAX_ENTRIES': 20_000},
+    }
+}
 
 LOGGING = {
     'version': 1,

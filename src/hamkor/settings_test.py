@@ -24,3 +24,4 @@ PASSWORD_HASHERS = ['django.contrib.auth.hashers.MD5PasswordHasher']
 DATA_DIR = Path(tempfile.mkdtemp(prefix='hamkor-test-data-'))
 MEDIA_ROOT = DATA_DIR / 'media'
 atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)
+CACHES['default']['LOCATION'] = str(DATA_DIR / 'cache')  # noqa: F405

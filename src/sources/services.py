@@ -2,8 +2,9 @@
 validates completely before writing; the change log records every write (Source, Claim and
 Citation are change-logged) with the actor and channel of the current change context.
 
-Citation functions take the acting user: a record may only be cited, or its citation removed,
-by someone who may see the record.
+Every function takes the acting user (`actor`; hamkor.permissions.SYSTEM for the command line
+and the demo) and refuses one without the permission of the change. A record may only be cited,
+or its citation removed, by someone who may see the record.
 """
 
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hamkor.permissions import require
 from sources import selectors
 from sources.models import Citation, Claim, Source
 
@@ -36,7 +38,8 @@ def check_source(source: Source) -> None:
 
 
 @transaction.atomic
-def create_source(**values) -> Source:
+def create_source(*, actor, **values) -> Source:
+    require(actor, 'sources.add_source')
     source = Source()
     _set_fields(source, values, SOURCE_FIELDS, 'source')
     check_source(source)
@@ -45,7 +48,8 @@ def create_source(**values) -> Source:
 
 
 @transaction.atomic
-def update_source(*, source: Source, **values) -> Source:
+def update_source(*, source: Source, actor, **values) -> Source:
+    require(actor, 'sources.change_source', source)
     _set_fields(source, values, SOURCE_FIELDS, 'source')
     check_source(source)
     source.save()
@@ -65,7 +69,8 @@ def check_claim(claim: Claim) -> None:
 
 
 @transaction.atomic
-def create_claim(*, source: Source, **values) -> Claim:
+def create_claim(*, source: Source, actor, **values) -> Claim:
+    require(actor, 'sources.add_claim')
     claim = Claim(source=source)
     _set_fields(claim, values, CLAIM_FIELDS, 'claim')
     check_claim(claim)
@@ -74,7 +79,8 @@ def create_claim(*, source: Source, **values) -> Claim:
 
 
 @transaction.atomic
-def update_claim(*, claim: Claim, **values) -> Claim:
+def update_claim(*, claim: Claim, actor, **values) -> Claim:
+    require(actor, 'sources.change_claim', claim)
     _set_fields(claim, values, CLAIM_FIELDS, 'claim')
     check_claim(claim)
     claim.save()
@@ -84,6 +90,7 @@ def update_claim(*, claim: Claim, **values) -> Claim:
 @transaction.atomic
 def add_citation(*, record, source: Source, locator: str, confidence: str, actor) -> Citation:
     """Cite `source` at `locator` for `record`, which must exist and be visible to `actor`."""
+    require(actor, 'sources.add_citation')
     citable = selectors.citable_type_of(record)
     if citable is None:
         raise ValidationError({'record': _('Records of this type cannot cite sources.')})
@@ -118,6 +125,7 @@ def add_citation(*, record, source: Source, locator: str, confidence: str, actor
 @transaction.atomic
 def remove_citation(*, citation: Citation, actor) -> None:
     """Remove a citation of a record `actor` may see (others' records are not theirs to change)."""
+    require(actor, 'sources.delete_citation')
     record = citation.record
     if record is None or not selectors.is_visible(record, actor):
         raise ValidationError(_('The cited record does not exist.'))

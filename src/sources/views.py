@@ -43,7 +43,7 @@ def source_create(request):
     form = SourceForm(request.POST or None)
     if request.method == 'POST' and form.is_valid():
         try:
-            source = services.create_source(**form.cleaned_data)
+            source = services.create_source(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -59,7 +59,7 @@ def source_edit(request, key):
     form = SourceForm(request.POST or None, instance=Source.objects.get(pk=source.pk))
     if request.method == 'POST' and form.is_valid():
         try:
-            source = services.update_source(source=source, **form.cleaned_data)
+            source = services.update_source(source=source, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -74,7 +74,7 @@ def claim_create(request, key):
     form = ClaimForm(request.POST or None)
     if request.method == 'POST' and form.is_valid():
         try:
-            services.create_claim(source=source, **form.cleaned_data)
+            services.create_claim(source=source, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -89,7 +89,7 @@ def claim_edit(request, key, pk):
     form = ClaimForm(request.POST or None, instance=Claim.objects.get(pk=claim.pk))
     if request.method == 'POST' and form.is_valid():
         try:
-            services.update_claim(claim=claim, **form.cleaned_data)
+            services.update_claim(claim=claim, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:

@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLResolver, get_resolver
 
 from core.models import ObjectChange
+from hamkor.permissions import SYSTEM
 from portfolio.services import create_organization, create_project
 from sources import services as sources_services
 
@@ -224,12 +225,20 @@ def objects(china):
     organization = create_organization(name_en='Export-Import Bank of China', kind='bank', country=china)
     project = create_project(identifier='P-1', title_en='Railway')
     parts = project_parts(project)
-    source = sources_services.create_source(key='report', title='Press report', kind='press', publisher='Agency')
+    source = sources_services.create_source(
+        actor=SYSTEM, key='report', title='Press report', kind='press', publisher='Agency'
+    )
     claim = sources_services.create_claim(
-        source=source, metric='portfolio_value', comparator='gt', value_usd=60, quote='…', confidence='medium'
+        actor=SYSTEM,
+        source=source,
+        metric='portfolio_value',
+        comparator='gt',
+        value_usd=60,
+        quote='…',
+        confidence='medium',
     )
     citation = sources_services.add_citation(
-        record=project, source=source, locator='paragraph 1', confidence='medium', actor=None
+        record=project, source=source, locator='paragraph 1', confidence='medium', actor=SYSTEM
     )
     target = create_target(metric='turnover', reporter=Country.objects.get(iso3='UZB'), partner=china, value_usd=20)
     run = trade_run()

@@ -1,5 +1,6 @@
 import pytest
 
+from hamkor.permissions import SYSTEM
 from portfolio import services as portfolio_services
 from sources import services
 
@@ -7,6 +8,7 @@ from sources import services
 @pytest.fixture
 def report(db):
     source = services.create_source(
+        actor=SYSTEM,
         key='press-report',
         title='Portfolio exceeds $60 billion',
         kind='press',
@@ -15,6 +17,7 @@ def report(db):
         text='The portfolio of joint projects now exceeds $60 billion.',
     )
     services.create_claim(
+        actor=SYSTEM,
         source=source,
         metric='portfolio_value',
         comparator='gt',

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import Side
+from hamkor.permissions import SYSTEM
 from sources import services
 from sources.models import Claim, Source
 
@@ -77,7 +78,7 @@ def test_a_source_lists_its_claims_and_the_citations_the_caller_may_see(api_as, 
 
 
 def test_claims_are_public_and_filterable(api_as, report):
-    services.create_claim(
+    services.create_claim(actor=SYSTEM,
         source=report, metric='trade_target', comparator='target', value_usd=20_000_000_000, quote='$20 billion',
         confidence='medium',
     )  # fmt: skip
@@ -120,18 +121,20 @@ def test_lists_run_a_fixed_number_of_queries(api_as, cited, django_assert_num_qu
         api.get(url, {'page_size': 2})
     report = Source.objects.get()
     for number in range(6):
-        source = services.create_source(key=f's-{number}', title=f'Source {number}', kind='dataset', publisher='X')
-        services.create_claim(source=source, metric='trade_turnover', comparator='approx', value_usd=number + 1,
-                              quote='q', confidence='low')  # fmt: skip
+        source = services.create_source(
+            actor=SYSTEM, key=f's-{number}', title=f'Source {number}', kind='dataset', publisher='X'
+        )
+        services.create_claim(actor=SYSTEM, source=source, metric='trade_turnover', comparator='approx',
+                              value_usd=number + 1, quote='q', confidence='low')  # fmt: skip
         services.add_citation(record=cited['public'], source=report, locator=f'p. {number}', confidence='low',
-                              actor=None)  # fmt: skip
+                              actor=SYSTEM)  # fmt: skip
     with django_assert_num_queries(len(few.captured_queries)):
         api.get(url, {'page_size': 100})
 
 
 def test_the_service_refuses_a_figure_of_zero(report):
     with pytest.raises(ValidationError) as raised:
-        services.create_claim(source=report, metric='trade_turnover', comparator='approx', value_usd=0, quote='q',
-                              confidence='low')  # fmt: skip
+        services.create_claim(actor=SYSTEM, source=report, metric='trade_turnover', comparator='approx', value_usd=0,
+                              quote='q', confidence='low')  # fmt: skip
 
     assert raised.value.message_dict == {'value_usd': ['An announced figure must be more than 0 USD.']}

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Side
 from core.models import ObjectChange
+from hamkor.permissions import SYSTEM
 from sources import services
 from sources.models import Citation, Claim, Source
 
@@ -93,7 +94,9 @@ def test_the_list_runs_a_fixed_number_of_queries(client_as, cited, django_assert
     with django_assert_num_queries(5) as few:
         client.get(reverse('sources:source_list'))
     for number in range(10):
-        services.create_source(key=f'source-{number}', title=f'Source {number}', kind='dataset', publisher='X')
+        services.create_source(
+            actor=SYSTEM, key=f'source-{number}', title=f'Source {number}', kind='dataset', publisher='X'
+        )
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse('sources:source_list'))
 
@@ -156,7 +159,7 @@ def test_an_announced_figure_of_zero_or_less_is_refused_and_nothing_is_saved(cli
 
 
 def test_a_claim_is_edited_only_under_its_own_source(client_as, report):
-    other = services.create_source(key='other', title='Other', kind='dataset', publisher='X')
+    other = services.create_source(actor=SYSTEM, key='other', title='Other', kind='dataset', publisher='X')
     claim = report.claims.get()
 
     response = client_as('secretariat').get(reverse('sources:claim_edit', args=[other.key, claim.pk]))
@@ -225,7 +228,7 @@ def test_citing_the_same_passage_twice_is_refused_with_a_clear_message(client_as
 def test_a_citation_needs_a_locator(cited):
     with pytest.raises(ValidationError) as raised:
         services.add_citation(
-            record=cited['public'], source=Source.objects.get(), locator='   ', confidence='low', actor=None
+            record=cited['public'], source=Source.objects.get(), locator='   ', confidence='low', actor=SYSTEM
         )
 
     assert raised.value.message_dict == {
