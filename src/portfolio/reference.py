@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from core.models import CodelistItem, ReferenceDataset
-from core.reference import DatasetSpec, LoadResult, ReferenceDataError, read_csv, upsert
+from core.reference.loading import DatasetSpec, LoadResult, ReferenceDataError, read_csv, upsert
 from portfolio.models import CooperationSector
 
 COLUMNS = ['code', 'name_en', 'name_ru', 'name_zh', 'name_uz', 'dac_code']

@@ -6,7 +6,8 @@ from django.core.management import CommandError, call_command
 
 from core.models import Codelist, CodelistItem, Country, Currency, ExchangeRate, HSCode, HSSection, ObjectChange
 from core.models import ReferenceDataset as Dataset
-from core.reference import ReferenceDataError, all_datasets, load_dataset
+from core.reference.catalogue import all_datasets, load_dataset
+from core.reference.loading import ReferenceDataError
 from portfolio.models import CooperationSector
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from core.reference import ReferenceDataError, all_datasets, load_dataset
+from core.reference.catalogue import all_datasets, load_dataset
+from core.reference.loading import ReferenceDataError
 
 
 class Command(BaseCommand):
