@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from core.api.views import NamesField
 from core.models import Country, Currency
+from hamkor.permissions import action_permission
 from portfolio import selectors, services
 from portfolio.choices import ProjectStatus
 from portfolio.filters import OrganizationFilter, ProjectFilter
@@ -176,13 +177,9 @@ class ProjectDetailSerializer(ProjectSerializer):
         return list(visible.order_by('identifier').values_list('identifier', flat=True))
 
 
-class ChangesProject(permissions.BasePermission):
-    """Budgets, documents and relations are part of a project: changing them is changing it."""
-
-    def has_permission(self, request, view):
-        return bool(
-            request.user and request.user.is_authenticated and request.user.has_perm('portfolio.change_project')
-        )
+# A status change, budgets, documents and relations are part of a project: recording them is
+# changing the project, not adding one.
+CHANGES_PROJECT = 'portfolio.change_project'
 
 
 class StatusChangeSerializer(serializers.Serializer):
@@ -212,6 +209,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=StatusChangeSerializer, responses=ProjectSerializer)
     @action(detail=True, methods=['post'])
+    @action_permission(CHANGES_PROJECT)
     def status(self, request, pk=None):
         project = self.get_object()
         body = StatusChangeSerializer(data=request.data)
@@ -235,46 +233,52 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return Response(status=204)
 
     @extend_schema(request=BudgetSerializer, responses={201: BudgetSerializer})
-    @action(detail=True, methods=['post'], permission_classes=[ChangesProject], url_name='budgets')
+    @action(detail=True, methods=['post'], url_name='budgets')
+    @action_permission(CHANGES_PROJECT)
     def budgets(self, request, pk=None):
         """Add a budget (validated and converted like the form: at most a year, end after start)."""
         return self._add(request, BudgetSerializer, services.add_budget)
 
     @extend_schema(request=None, responses={204: None})
     @action(
-        detail=True, methods=['delete'], permission_classes=[ChangesProject],
+        detail=True, methods=['delete'],
         url_path=r'budgets/(?P<item>[0-9]+)', url_name='budget',
     )  # fmt: skip
+    @action_permission(CHANGES_PROJECT)
     def remove_budget(self, request, pk=None, item=None):
         return self._remove('budgets', item, services.remove_budget, 'budget')
 
     @extend_schema(request=PlannedDisbursementSerializer, responses={201: PlannedDisbursementSerializer})
     @action(
-        detail=True, methods=['post'], permission_classes=[ChangesProject],
+        detail=True, methods=['post'],
         url_path='planned-disbursements', url_name='planned-disbursements',
     )  # fmt: skip
+    @action_permission(CHANGES_PROJECT)
     def planned_disbursements(self, request, pk=None):
         return self._add(request, PlannedDisbursementSerializer, services.add_planned_disbursement)
 
     @extend_schema(request=None, responses={204: None})
     @action(
-        detail=True, methods=['delete'], permission_classes=[ChangesProject],
+        detail=True, methods=['delete'],
         url_path=r'planned-disbursements/(?P<item>[0-9]+)', url_name='planned-disbursement',
     )  # fmt: skip
+    @action_permission(CHANGES_PROJECT)
     def remove_planned_disbursement(self, request, pk=None, item=None):
         return self._remove('planned_disbursements', item, services.remove_planned_disbursement, 'planned_disbursement')
 
     @extend_schema(request=DocumentLinkSerializer, responses={201: DocumentLinkSerializer})
-    @action(detail=True, methods=['post'], permission_classes=[ChangesProject], url_name='documents')
+    @action(detail=True, methods=['post'], url_name='documents')
+    @action_permission(CHANGES_PROJECT)
     def documents(self, request, pk=None):
         """Link a document (http/https address, MIME format, activity DocumentCategory code)."""
         return self._add(request, DocumentLinkSerializer, services.add_document)
 
     @extend_schema(request=None, responses={204: None})
     @action(
-        detail=True, methods=['delete'], permission_classes=[ChangesProject],
+        detail=True, methods=['delete'],
         url_path=r'documents/(?P<item>[0-9]+)', url_name='document',
     )  # fmt: skip
+    @action_permission(CHANGES_PROJECT)
     def remove_document(self, request, pk=None, item=None):
         return self._remove('documents', item, services.remove_document, 'document')
 
@@ -285,7 +289,8 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return other
 
     @extend_schema(request=RelationSerializer, responses={201: RelationSerializer})
-    @action(detail=True, methods=['post'], permission_classes=[ChangesProject], url_name='relations')
+    @action(detail=True, methods=['post'], url_name='relations')
+    @action_permission(CHANGES_PROJECT)
     def relations(self, request, pk=None):
         """Link another project, or make it this project's parent or one of its parts (cycles are refused)."""
         project = self.get_object()
@@ -297,9 +302,10 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=None, responses={204: None})
     @action(
-        detail=True, methods=['delete'], permission_classes=[ChangesProject],
+        detail=True, methods=['delete'],
         url_path=r'relations/(?P<relation>linked|parent|child)/(?P<identifier>[^/]+)', url_name='relation',
     )  # fmt: skip
+    @action_permission(CHANGES_PROJECT)
     def remove_relation(self, request, pk=None, relation=None, identifier=None):
         project = self.get_object()
         other = Project.objects.visible_to(request.user).filter(identifier=identifier).first()
