@@ -1,35 +1,63 @@
-"""Who may see and change what: every page and endpoint, for an anonymous visitor, a signed-in
-user without the right role, and a user with it. A URL added without a row here fails
-`test_every_url_is_in_the_matrix`."""
+"""Who may see and change what: every page and endpoint, keyed on (URL name, method), for an
+anonymous visitor, a signed-in user without a role, every role, and a user holding only the one
+permission a case needs. A URL added without a row here fails `test_every_url_is_in_the_matrix`.
 
+Each case declares what it needs (nothing, a signed-in user, or one permission); the expected
+answer of every role is derived from the permissions the role really holds. Every answer a user
+gets is also read: the identifier and title of a restricted project and of an Uzbek-side project
+must not appear in it unless the user may see them.
+
+Requests run in a savepoint that is rolled back, and the client's cookies are restored after
+each, so a deletion or a log-out does not change what the next case sees.
+"""
+
+import copy
+import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.urls import URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
-from core.models import ObjectChange
+from accounts.models import Side
+from accounts.roles import CN_ANALYST, ROLES, UZ_ANALYST
+from core.models import CodelistItem, Country, Currency, ExchangeRate, ObjectChange
 from hamkor.permissions import SYSTEM
+from portfolio import services as portfolio_services
+from portfolio.querysets import visible_levels
 from portfolio.services import create_organization, create_project
 from sources import services as sources_services
+from trade.models import ColumnMapping, ImportRun
+from trade.targets import create_target
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ('anonymous', 'applicant', 'secretariat')
+PUBLIC, SIGNED_IN = 'public', 'signed-in'
+# The users every case is tried with: no one, a user without a role, and each role.
+USERS = ('anonymous', 'norole', *ROLES)
+SIDES = {UZ_ANALYST: Side.UZBEKISTAN, CN_ANALYST: Side.CHINA}
 
 
 @dataclass(frozen=True)
 class Case:
     name: str
     url: str
-    expected: tuple[int, int, int]  # anonymous, wrong role (applicant), right role (secretariat)
+    needs: str  # PUBLIC, SIGNED_IN, or the permission 'app.codename'
     method: str = 'get'
     data: dict | None = None
+    ok: int = 200  # the answer to a user who may
+    fixed: dict | None = None  # {'anonymous': …, 'user': …}: the same answer whatever the permissions
 
 
-ALL_OK = (200, 200, 200)
-SECRETARIAT_PAGE = (302, 403, 200)
-SIGNED_IN_PAGE = (302, 200, 200)
-SECRETARIAT_API = (401, 403, 200)
+def web(name, url, needs=PUBLIC, method='get', data=None, ok=200, fixed=None):
+    return Case(name, url, needs, method, data, ok, fixed)
+
+
+api = web
+CHANGE_PROJECT = 'portfolio.change_project'
 ORGANIZATION = {'name_en': 'Bank of Communications', 'kind': 'bank', 'country': 'CHN'}
 PROJECT = {'identifier': 'P-NEW', 'title_en': 'New project', 'sectors': [{'sector': 'mining', 'percentage': '100'}]}
 BUDGET = {
@@ -40,174 +68,222 @@ BUDGET = {
     'currency': 'USD',
     'value_date': '2024-01-01',
 }
-CREATED, DELETED = (401, 403, 201), (401, 403, 204)
 DOCUMENT = {'url': 'https://example.org/a.pdf', 'format': 'application/pdf', 'title_en': 'Study', 'category': 'A01'}
 
 WEB = [
-    Case('dashboard', '/', ALL_OK),
-    Case('accounts:login', '/accounts/login/', (200, 302, 302)),
-    Case('accounts:logout', '/accounts/logout/', (302, 302, 302), 'post'),
-    Case('accounts:password_change', '/accounts/password/', SIGNED_IN_PAGE),
-    Case('accounts:profile', '/accounts/profile/', SIGNED_IN_PAGE),
-    Case('accounts:rotate_token', '/accounts/profile/token/', (302, 302, 302), 'post'),
-    Case('core:reference_index', '/reference/', ALL_OK),
-    Case('core:country_list', '/reference/countries/?q=china', ALL_OK),
-    Case('core:country_detail', '/reference/countries/UZB/', ALL_OK),
-    Case('core:hs_browse', '/reference/hs/?q=8504', ALL_OK),
-    Case('core:hs_detail', '/reference/hs/2022/850440/', ALL_OK),
-    Case('core:sector_list', '/reference/sectors/', ALL_OK),
-    Case('core:fx_rates', '/reference/fx/?currency=UZS', ALL_OK),
-    Case('core:dataset_list', '/reference/sources/', ALL_OK),
-    Case('core:change_list', '/reference/changes/', SECRETARIAT_PAGE),
-    Case('core:change_detail', '/reference/changes/{change}/', SECRETARIAT_PAGE),
-    Case('portfolio:dashboard', '/portfolio/', ALL_OK),
-    Case('portfolio:drill_down', '/portfolio/breakdown/stage/pipeline/', ALL_OK),
-    Case('portfolio:project_list', '/portfolio/projects/?q=rail', ALL_OK),
-    Case('portfolio:project_export', '/portfolio/projects/export.csv', ALL_OK),
-    Case('portfolio:project_detail', '/portfolio/projects/{project}/', ALL_OK),
-    Case('portfolio:project_create', '/portfolio/projects/new/', SECRETARIAT_PAGE),
-    Case('portfolio:project_import', '/portfolio/projects/import/', SECRETARIAT_PAGE),
-    Case('portfolio:project_edit', '/portfolio/projects/{project}/edit/', SECRETARIAT_PAGE),
-    Case('portfolio:project_status', '/portfolio/projects/{project}/status/', SECRETARIAT_PAGE),
-    Case('portfolio:transaction_create', '/portfolio/projects/{project}/transactions/new/', SECRETARIAT_PAGE),
-    Case('portfolio:project_add', '/portfolio/projects/{project}/milestone/new/', SECRETARIAT_PAGE),
-    Case('portfolio:budget_create', '/portfolio/projects/{project}/budgets/new/', SECRETARIAT_PAGE),
-    Case(
+    web('dashboard', '/'),
+    web('accounts:login', '/accounts/login/', fixed={'anonymous': 200, 'user': 302}),
+    web('accounts:logout', '/accounts/logout/', method='post', fixed={'anonymous': 302, 'user': 302}),
+    web('accounts:password_change', '/accounts/password/', SIGNED_IN),
+    web('accounts:profile', '/accounts/profile/', SIGNED_IN),
+    web('accounts:rotate_token', '/accounts/profile/token/', SIGNED_IN, 'post', ok=302),
+    web('core:reference_index', '/reference/'),
+    web('core:country_list', '/reference/countries/?q=china'),
+    web('core:country_detail', '/reference/countries/UZB/'),
+    web('core:hs_browse', '/reference/hs/?q=8504'),
+    web('core:hs_detail', '/reference/hs/2022/850440/'),
+    web('core:sector_list', '/reference/sectors/'),
+    web('core:fx_rates', '/reference/fx/?currency=UZS'),
+    web('core:dataset_list', '/reference/sources/'),
+    web('core:change_list', '/reference/changes/', 'core.view_objectchange'),
+    web('core:change_detail', '/reference/changes/{change}/', 'core.view_objectchange'),
+    web('portfolio:dashboard', '/portfolio/'),
+    web('portfolio:drill_down', '/portfolio/breakdown/stage/pipeline/'),
+    web('portfolio:project_list', '/portfolio/projects/?q=plant'),
+    web('portfolio:project_export', '/portfolio/projects/export.csv'),
+    web('portfolio:project_detail', '/portfolio/projects/{project}/'),
+    web('portfolio:project_create', '/portfolio/projects/new/', 'portfolio.add_project'),
+    web('portfolio:project_import', '/portfolio/projects/import/', 'portfolio.add_project'),
+    web('portfolio:project_edit', '/portfolio/projects/{project}/edit/', CHANGE_PROJECT),
+    web('portfolio:project_status', '/portfolio/projects/{project}/status/', CHANGE_PROJECT),
+    web('portfolio:transaction_create', '/portfolio/projects/{project}/transactions/new/', CHANGE_PROJECT),
+    web('portfolio:project_add', '/portfolio/projects/{project}/milestone/new/', CHANGE_PROJECT),
+    web('portfolio:budget_create', '/portfolio/projects/{project}/budgets/new/', CHANGE_PROJECT),
+    web(
         'portfolio:planned_disbursement_create',
         '/portfolio/projects/{project}/planned-disbursements/new/',
-        SECRETARIAT_PAGE,
+        CHANGE_PROJECT,
     ),
-    Case('portfolio:document_create', '/portfolio/projects/{project}/documents/new/', SECRETARIAT_PAGE),
-    Case('portfolio:relation_create', '/portfolio/projects/{project}/relations/new/', SECRETARIAT_PAGE),
-    Case('portfolio:project_remove', '/portfolio/projects/{project}/milestones/{milestone}/remove/', SECRETARIAT_PAGE),
-    Case('portfolio:project_remove', '/portfolio/projects/{project}/budgets/{budget}/remove/', (302, 403, 302), 'post'),
-    Case('portfolio:organization_list', '/portfolio/organizations/', ALL_OK),
-    Case('portfolio:organization_detail', '/portfolio/organizations/{org}/', ALL_OK),
-    Case('portfolio:organization_create', '/portfolio/organizations/new/', SECRETARIAT_PAGE),
-    Case('portfolio:organization_import', '/portfolio/organizations/import/', SECRETARIAT_PAGE),
-    Case('portfolio:organization_edit', '/portfolio/organizations/{org}/edit/', SECRETARIAT_PAGE),
-    Case('portfolio:organization_delete', '/portfolio/organizations/{org}/delete/', SECRETARIAT_PAGE),
-    Case('trade:dashboard', '/trade/', ALL_OK),
-    Case('trade:import', '/trade/import/', SECRETARIAT_PAGE),
-    Case('trade:run_list', '/trade/runs/', ALL_OK),
-    Case('trade:run_detail', '/trade/runs/{run}/', ALL_OK),
-    Case('trade:mapping_list', '/trade/mappings/', SECRETARIAT_PAGE),
-    Case('trade:mapping_create', '/trade/mappings/new/', SECRETARIAT_PAGE),
-    Case('trade:mapping_edit', '/trade/mappings/{mapping}/edit/', SECRETARIAT_PAGE),
-    Case('trade:products', '/trade/products/?flow=X', ALL_OK),
-    Case('trade:product_section', '/trade/products/section/XI/', ALL_OK),
-    Case('trade:product', '/trade/products/5201/', ALL_OK),
-    Case('trade:partners', '/trade/partners/?year=2023', ALL_OK),
-    Case('trade:partner', '/trade/partners/RUS/', ALL_OK),
-    Case('trade:advantage', '/trade/advantage/', ALL_OK),
-    Case('trade:mirror', '/trade/mirror/?digits=4', ALL_OK),
-    Case('trade:table', '/trade/tables/yearly.csv', ALL_OK),
-    Case('trade:target_create', '/trade/targets/new/', SECRETARIAT_PAGE),
-    Case('trade:target_edit', '/trade/targets/{target}/edit/', SECRETARIAT_PAGE),
-    Case('sources:source_list', '/sources/', ALL_OK),
-    Case('sources:source_detail', '/sources/{source}/', ALL_OK),
-    Case('sources:source_create', '/sources/new/', SECRETARIAT_PAGE),
-    Case('sources:source_edit', '/sources/{source}/edit/', SECRETARIAT_PAGE),
-    Case('sources:claim_create', '/sources/{source}/claims/new/', SECRETARIAT_PAGE),
-    Case('sources:claim_edit', '/sources/{source}/claims/{claim}/edit/', SECRETARIAT_PAGE),
-    Case('sources:record_citations', '/sources/cite/project/{project}/', SECRETARIAT_PAGE),
-    Case('sources:citation_remove', '/sources/citations/{citation}/remove/', (302, 403, 302), 'post'),
-    Case('set_language', '/i18n/setlang/', (302, 302, 302), 'post', {'language': 'ru', 'next': '/'}),
-    Case('admin:index', '/admin/', (302, 302, 302)),  # staff only; demo 'admin' is the administrator
-    Case('api-schema', '/api/schema/', ALL_OK),
-    Case('api-docs', '/api/docs/', ALL_OK),
+    web('portfolio:document_create', '/portfolio/projects/{project}/documents/new/', CHANGE_PROJECT),
+    web('portfolio:relation_create', '/portfolio/projects/{project}/relations/new/', CHANGE_PROJECT),
+    web('portfolio:project_remove', '/portfolio/projects/{project}/milestones/{milestone}/remove/', CHANGE_PROJECT),
+    web(
+        'portfolio:project_remove',
+        '/portfolio/projects/{project}/budgets/{budget}/remove/',
+        CHANGE_PROJECT,
+        'post',
+        ok=302,
+    ),  # fmt: skip
+    web('portfolio:organization_list', '/portfolio/organizations/'),
+    web('portfolio:organization_detail', '/portfolio/organizations/{org}/'),
+    web('portfolio:organization_create', '/portfolio/organizations/new/', 'portfolio.add_organization'),
+    web('portfolio:organization_import', '/portfolio/organizations/import/', 'portfolio.add_organization'),
+    web('portfolio:organization_edit', '/portfolio/organizations/{org}/edit/', 'portfolio.change_organization'),
+    web('portfolio:organization_delete', '/portfolio/organizations/{org}/delete/', 'portfolio.delete_organization'),
+    web('trade:dashboard', '/trade/'),
+    web('trade:import', '/trade/import/', 'trade.add_importrun'),
+    web('trade:run_list', '/trade/runs/'),
+    web('trade:run_detail', '/trade/runs/{run}/'),
+    web('trade:mapping_list', '/trade/mappings/', 'trade.view_columnmapping'),
+    web('trade:mapping_create', '/trade/mappings/new/', 'trade.add_columnmapping'),
+    web('trade:mapping_edit', '/trade/mappings/{mapping}/edit/', 'trade.change_columnmapping'),
+    web('trade:products', '/trade/products/?flow=X'),
+    web('trade:product_section', '/trade/products/section/XI/'),
+    web('trade:product', '/trade/products/5201/'),
+    web('trade:partners', '/trade/partners/?year=2023'),
+    web('trade:partner', '/trade/partners/RUS/'),
+    web('trade:advantage', '/trade/advantage/'),
+    web('trade:mirror', '/trade/mirror/?digits=4'),
+    web('trade:table', '/trade/tables/yearly.csv'),
+    web('trade:target_create', '/trade/targets/new/', 'trade.add_target'),
+    web('trade:target_edit', '/trade/targets/{target}/edit/', 'trade.change_target'),
+    web('sources:source_list', '/sources/'),
+    web('sources:source_detail', '/sources/{source}/'),
+    web('sources:source_create', '/sources/new/', 'sources.add_source'),
+    web('sources:source_edit', '/sources/{source}/edit/', 'sources.change_source'),
+    web('sources:claim_create', '/sources/{source}/claims/new/', 'sources.add_claim'),
+    web('sources:claim_edit', '/sources/{source}/claims/{claim}/edit/', 'sources.change_claim'),
+    web('sources:record_citations', '/sources/cite/project/{project}/', 'sources.add_citation'),
+    web('sources:citation_remove', '/sources/citations/{citation}/remove/', 'sources.delete_citation', 'post', ok=302),
+    web('set_language', '/i18n/setlang/', method='post', data={'language': 'ru', 'next': '/'}, ok=302),
+    # Staff only; the demo 'admin' is the administrator.
+    web('admin:index', '/admin/', fixed={'anonymous': 302, 'user': 302}),
+    web('api-schema', '/api/schema/'),
+    web('api-docs', '/api/docs/'),
 ]
 
 API = [
-    Case('api-root', '/api/', ALL_OK),
-    Case('api-token', '/api/auth/token/', (400, 400, 400), 'post', {'username': 'nobody', 'password': 'x'}),
-    Case('fx-convert', '/api/reference/fx/convert/?amount=1&currency=CNY&date=2023-01-05', ALL_OK),
-    Case('country-list', '/api/reference/countries/', ALL_OK),
-    Case('country-detail', '/api/reference/countries/CHN/', ALL_OK),
-    Case('currency-list', '/api/reference/currencies/', ALL_OK),
-    Case('currency-detail', '/api/reference/currencies/UZS/', ALL_OK),
-    Case('codelist-list', '/api/reference/codelists/', ALL_OK),
-    Case('codelist-detail', '/api/reference/codelists/TransactionType/', ALL_OK),
-    Case('codelist-item-list', '/api/reference/codelist-items/?codelist=ActivityStatus', ALL_OK),
-    Case('codelist-item-detail', '/api/reference/codelist-items/{item}/', ALL_OK),
-    Case('sector-list', '/api/reference/sectors/', ALL_OK),
-    Case('sector-detail', '/api/reference/sectors/23210/', ALL_OK),
-    Case('hs-section-list', '/api/reference/hs-sections/', ALL_OK),
-    Case('hs-section-detail', '/api/reference/hs-sections/XVI/', ALL_OK),
-    Case('hs-code-list', '/api/reference/hs/2017/?q=cotton', ALL_OK),
-    Case('hs-code-detail', '/api/reference/hs/2017/520100/', ALL_OK),
-    Case('fx-rate-list', '/api/reference/fx-rates/?currency=UZS', ALL_OK),
-    Case('fx-rate-detail', '/api/reference/fx-rates/{rate}/', ALL_OK),
-    Case('reference-dataset-list', '/api/reference/datasets/', ALL_OK),
-    Case('reference-dataset-detail', '/api/reference/datasets/hs2022/', ALL_OK),
-    Case('organization-list', '/api/organizations/', ALL_OK),
-    Case('organization-list', '/api/organizations/', (401, 403, 201), 'post', ORGANIZATION),
-    Case('organization-detail', '/api/organizations/{org}/', ALL_OK),
-    Case('organization-detail', '/api/organizations/{org}/', (401, 403, 200), 'patch', {'status': 'closed'}),
-    Case('organization-detail', '/api/organizations/{org}/', (401, 403, 204), 'delete'),
-    Case('portfolio-summary', '/api/portfolio/summary/', ALL_OK),
-    Case('portfolio-breakdown', '/api/portfolio/breakdown/sector/', ALL_OK),
-    Case('portfolio-drill-down', '/api/portfolio/breakdown/stage/pipeline/', ALL_OK),
-    Case('project-export', '/api/projects/export.csv', ALL_OK),
-    Case('project-list', '/api/projects/', ALL_OK),
-    Case('project-list', '/api/projects/', (401, 403, 201), 'post', PROJECT),
-    Case('project-detail', '/api/projects/{project}/', ALL_OK),
-    Case('project-detail', '/api/projects/{project}/', (401, 403, 200), 'patch', {'title_ru': 'Дорога'}),
-    Case('project-detail', '/api/projects/{project}/', (401, 403, 204), 'delete'),
-    Case('project-status', '/api/projects/{project}/status/', (401, 403, 200), 'post', {'status': 'negotiation'}),
-    Case('project-budgets', '/api/projects/{project}/budgets/', (401, 403, 201), 'post', BUDGET),
-    Case('project-budget', '/api/projects/{project}/budgets/{budget}/', (401, 403, 204), 'delete'),
-    Case('project-planned-disbursements', '/api/projects/{project}/planned-disbursements/', CREATED, 'post', BUDGET),
-    Case('project-planned-disbursement', '/api/projects/{project}/planned-disbursements/{planned}/', DELETED, 'delete'),
-    Case('project-documents', '/api/projects/{project}/documents/', (401, 403, 201), 'post', DOCUMENT),
-    Case('project-document', '/api/projects/{project}/documents/{document}/', (401, 403, 204), 'delete'),
-    Case(
+    api('api-root', '/api/'),
+    api(
+        'api-token',
+        '/api/auth/token/',
+        method='post',
+        data={'username': 'nobody', 'password': 'x'},
+        fixed={'anonymous': 400, 'user': 400},
+    ),  # fmt: skip
+    api('fx-convert', '/api/reference/fx/convert/?amount=1&currency=CNY&date=2023-01-05'),
+    api('country-list', '/api/reference/countries/'),
+    api('country-detail', '/api/reference/countries/CHN/'),
+    api('currency-list', '/api/reference/currencies/'),
+    api('currency-detail', '/api/reference/currencies/UZS/'),
+    api('codelist-list', '/api/reference/codelists/'),
+    api('codelist-detail', '/api/reference/codelists/TransactionType/'),
+    api('codelist-item-list', '/api/reference/codelist-items/?codelist=ActivityStatus'),
+    api('codelist-item-detail', '/api/reference/codelist-items/{item}/'),
+    api('sector-list', '/api/reference/sectors/'),
+    api('sector-detail', '/api/reference/sectors/23210/'),
+    api('hs-section-list', '/api/reference/hs-sections/'),
+    api('hs-section-detail', '/api/reference/hs-sections/XVI/'),
+    api('hs-code-list', '/api/reference/hs/2017/?q=cotton'),
+    api('hs-code-detail', '/api/reference/hs/2017/520100/'),
+    api('fx-rate-list', '/api/reference/fx-rates/?currency=UZS'),
+    api('fx-rate-detail', '/api/reference/fx-rates/{rate}/'),
+    api('reference-dataset-list', '/api/reference/datasets/'),
+    api('reference-dataset-detail', '/api/reference/datasets/hs2022/'),
+    api('organization-list', '/api/organizations/'),
+    api('organization-list', '/api/organizations/', 'portfolio.add_organization', 'post', ORGANIZATION, ok=201),
+    api('organization-detail', '/api/organizations/{org}/'),
+    api(
+        'organization-detail',
+        '/api/organizations/{org}/',
+        'portfolio.change_organization',
+        'patch',
+        {'status': 'closed'},
+    ),  # fmt: skip
+    api('organization-detail', '/api/organizations/{org}/', 'portfolio.delete_organization', 'delete', ok=204),
+    api('portfolio-summary', '/api/portfolio/summary/'),
+    api('portfolio-breakdown', '/api/portfolio/breakdown/sector/'),
+    api('portfolio-drill-down', '/api/portfolio/breakdown/stage/pipeline/'),
+    api('project-export', '/api/projects/export.csv'),
+    api('project-list', '/api/projects/'),
+    api('project-list', '/api/projects/', 'portfolio.add_project', 'post', PROJECT, ok=201),
+    api('project-detail', '/api/projects/{project}/'),
+    api('project-detail', '/api/projects/{project}/', CHANGE_PROJECT, 'patch', {'title_ru': 'Дорога'}),
+    api('project-detail', '/api/projects/{project}/', 'portfolio.delete_project', 'delete', ok=204),
+    api('project-status', '/api/projects/{project}/status/', CHANGE_PROJECT, 'post', {'status': 'negotiation'}),
+    api('project-budgets', '/api/projects/{project}/budgets/', CHANGE_PROJECT, 'post', BUDGET, ok=201),
+    api('project-budget', '/api/projects/{project}/budgets/{budget}/', CHANGE_PROJECT, 'delete', ok=204),
+    api(
+        'project-planned-disbursements',
+        '/api/projects/{project}/planned-disbursements/',
+        CHANGE_PROJECT,
+        'post',
+        BUDGET,
+        ok=201,
+    ),  # fmt: skip
+    api(
+        'project-planned-disbursement',
+        '/api/projects/{project}/planned-disbursements/{planned}/',
+        CHANGE_PROJECT,
+        'delete',
+        ok=204,
+    ),  # fmt: skip
+    api('project-documents', '/api/projects/{project}/documents/', CHANGE_PROJECT, 'post', DOCUMENT, ok=201),
+    api('project-document', '/api/projects/{project}/documents/{document}/', CHANGE_PROJECT, 'delete', ok=204),
+    api(
         'project-relations',
         '/api/projects/{project}/relations/',
-        CREATED,
+        CHANGE_PROJECT,
         'post',
         {'relation': 'child', 'identifier': 'P-2'},
-    ),
-    Case('project-relation', '/api/projects/{project}/relations/linked/P-2/', (401, 403, 204), 'delete'),
-    Case('trade-monitor', '/api/trade/monitor/?reporter=UZB&partner=CHN', ALL_OK),
-    Case('trade-targets', '/api/trade/targets/', ALL_OK),
-    Case('trade-products', '/api/trade/products/?flow=M', ALL_OK),
-    Case('trade-rca', '/api/trade/rca/', ALL_OK),
-    Case('trade-mirror', '/api/trade/mirror/?digits=4', ALL_OK),
-    Case('trade-partners', '/api/trade/partners/', ALL_OK),
-    Case('change-list', '/api/changes/', SECRETARIAT_API),
-    Case('change-detail', '/api/changes/{change}/', SECRETARIAT_API),
-    Case('source-list', '/api/sources/', ALL_OK),
-    Case('source-list', '/api/sources/', (405, 405, 405), 'post', {'key': 'x', 'title': 'x'}),
-    Case('source-detail', '/api/sources/{source}/', ALL_OK),
-    Case('claim-list', '/api/claims/', ALL_OK),
-    Case('claim-detail', '/api/claims/{claim}/', ALL_OK),
+        ok=201,
+    ),  # fmt: skip
+    api('project-relation', '/api/projects/{project}/relations/linked/P-2/', CHANGE_PROJECT, 'delete', ok=204),
+    api('trade-monitor', '/api/trade/monitor/?reporter=UZB&partner=CHN'),
+    api('trade-targets', '/api/trade/targets/'),
+    api('trade-products', '/api/trade/products/?flow=M'),
+    api('trade-rca', '/api/trade/rca/'),
+    api('trade-mirror', '/api/trade/mirror/?digits=4'),
+    api('trade-partners', '/api/trade/partners/'),
+    api('change-list', '/api/changes/', 'core.view_objectchange'),
+    api('change-detail', '/api/changes/{change}/', 'core.view_objectchange'),
+    api('source-list', '/api/sources/'),
+    api(
+        'source-list',
+        '/api/sources/',
+        method='post',
+        data={'key': 'x', 'title': 'x'},
+        fixed={'anonymous': 405, 'user': 405},
+    ),  # fmt: skip
+    api('source-detail', '/api/sources/{source}/'),
+    api('claim-list', '/api/claims/'),
+    api('claim-detail', '/api/claims/{claim}/'),
 ]
+
+# Records no low-privilege answer may name: (visibility, identifier, title).
+SENTINELS = (
+    ('restricted', 'P-SENTINEL-RESTRICTED', 'Sentinel restricted smelter'),
+    ('side_uz', 'P-SENTINEL-UZ', 'Sentinel Uzbek-side plant'),
+)
+
+
+# Answers that still name hidden records to a user holding the permission but not the visibility
+# (no role combines the two today). The security issue removes them; when one is fixed,
+# test_the_known_leaks_are_still_there fails and its entry goes.
+KNOWN_LEAKS = {
+    'core:change_list': 'the change log does not follow the visibility of the record it is about',
+    'change-list': 'the change log does not follow the visibility of the record it is about',
+    'portfolio:project_create': "the form's parent choices list every project",
+    'portfolio:project_edit': "the form's parent choices list every project",
+}
 
 
 def project_parts(project) -> dict:
     """A milestone, budget, planned disbursement, document and linked project of `project`."""
-    import datetime
-
-    from core.models import Currency
-    from portfolio import services
-
     usd, day = Currency.objects.get(code='USD'), datetime.date(2024, 1, 1)
     amount = {'period_start': day, 'period_end': datetime.date(2024, 6, 30), 'value': 5, 'currency': usd}
-    services.link_projects(project=project, other=create_project(identifier='P-2', title_en='Station'))
+    portfolio_services.link_projects(project=project, other=create_project(identifier='P-2', title_en='Station'))
     return {
-        'milestone': services.add_milestone(project=project, title='Survey').pk,
-        'budget': services.add_budget(project=project, value_date=day, **amount).pk,
-        'planned': services.add_planned_disbursement(project=project, value_date=day, **amount).pk,
-        'document': services.add_document(project=project, url='https://example.org/b', format='text/html',
-                                          title_en='Page', category='A12').pk,
+        'milestone': portfolio_services.add_milestone(project=project, title='Survey').pk,
+        'budget': portfolio_services.add_budget(project=project, value_date=day, **amount).pk,
+        'planned': portfolio_services.add_planned_disbursement(project=project, value_date=day, **amount).pk,
+        'document': portfolio_services.add_document(project=project, url='https://example.org/b',
+                                                    format='text/html', title_en='Page', category='A12').pk,
     }  # fmt: skip
 
 
 def trade_run():
     from django.utils import timezone
-
-    from trade.models import ImportRun
 
     now = timezone.now()
     return ImportRun.objects.create(
@@ -218,35 +294,28 @@ def trade_run():
 
 @pytest.fixture
 def objects(china):
-    from core.models import CodelistItem, Country, ExchangeRate
-    from trade.models import ColumnMapping
-    from trade.targets import create_target
-
     organization = create_organization(name_en='Export-Import Bank of China', kind='bank', country=china)
     project = create_project(identifier='P-1', title_en='Railway')
     parts = project_parts(project)
+    for visibility, identifier, title in SENTINELS:
+        sentinel = create_project(identifier=identifier, title_en=title, visibility=visibility)
+        portfolio_services.link_projects(project=project, other=sentinel)
     source = sources_services.create_source(
         actor=SYSTEM, key='report', title='Press report', kind='press', publisher='Agency'
     )
     claim = sources_services.create_claim(
-        actor=SYSTEM,
-        source=source,
-        metric='portfolio_value',
-        comparator='gt',
-        value_usd=60,
-        quote='…',
+        actor=SYSTEM, source=source, metric='portfolio_value', comparator='gt', value_usd=60, quote='…',
         confidence='medium',
-    )
+    )  # fmt: skip
     citation = sources_services.add_citation(
         record=project, source=source, locator='paragraph 1', confidence='medium', actor=SYSTEM
     )
     target = create_target(metric='turnover', reporter=Country.objects.get(iso3='UZB'), partner=china, value_usd=20)
-    run = trade_run()
     mapping = ColumnMapping.objects.create(
         key='customs-monthly', name='Customs', columns={}, reporter='UZB', classification='HS2017'
     )
     return {
-        'run': run.pk,
+        'run': trade_run().pk,
         'mapping': mapping.key,
         'target': target.pk,
         'project': project.pk,
@@ -261,36 +330,150 @@ def objects(china):
     }
 
 
-def request(client, case: Case, objects: dict):
+def expected(case: Case, user, *, is_api: bool) -> int:
+    anonymous = user is None
+    if case.fixed:
+        return case.fixed['anonymous' if anonymous else 'user']
+    if case.needs == PUBLIC:
+        return case.ok
+    if anonymous:
+        return 401 if is_api else 302  # the API asks for credentials, a page sends to the log-in
+    if case.needs == SIGNED_IN or user.has_perm(case.needs):
+        return case.ok
+    return 403
+
+
+def hidden_from(user) -> list[str]:
+    """The sentinels' identifiers and titles `user` may not see."""
+    levels = visible_levels(user)
+    return [text for visibility, *texts in SENTINELS if visibility not in levels for text in texts]
+
+
+def send(client, case: Case, objects: dict, *, is_api: bool):
+    """The answer to `case`, with every write it makes rolled back and the client's cookies kept."""
     url = case.url.format(**objects)
-    if case.method == 'get':
-        return client.get(url)
-    return getattr(client, case.method)(
-        url, case.data or {}, **({'format': 'json'} if case.name != 'set_language' else {})
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        if case.method == 'get':
+            response = client.get(url)
+        elif is_api:
+            response = getattr(client, case.method)(url, case.data or {}, format='json')
+        else:
+            response = getattr(client, case.method)(url, **({'data': case.data} if case.data else {}))
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response
+
+
+def body(response) -> str:
+    if getattr(response, 'streaming', False):
+        return b''.join(response.streaming_content).decode('utf-8', 'replace')
+    return response.content.decode('utf-8', 'replace')
+
+
+def check(cases, client, user, objects, *, is_api: bool, who: str) -> list[str]:
+    """Every disagreement with the rules, as a line naming the user and the case."""
+    problems, hidden = [], hidden_from(user)
+    for case in cases:
+        response = send(client, case, objects, is_api=is_api)
+        want = expected(case, user, is_api=is_api)
+        if response.status_code != want:
+            problems.append(f'{who}: {case.method.upper()} {case.name} answered {response.status_code}, not {want}')
+        if response.status_code < 300 and case.name not in KNOWN_LEAKS:
+            text = body(response)
+            problems += [f'{who}: {case.method.upper()} {case.name} shows {word!r}' for word in hidden if word in text]
+    return problems
+
+
+def make_actor(make_user, who: str):
+    if who == 'anonymous':
+        return None
+    if who == 'norole':
+        return make_user(None)
+    return make_user(who, side=SIDES.get(who, Side.JOINT))
+
+
+@pytest.mark.parametrize('who', USERS)
+def test_pages(who, client, make_user, objects):
+    user = make_actor(make_user, who)
+    if user is not None:
+        client.force_login(user)
+
+    assert check(WEB, client, user, objects, is_api=False, who=who) == []
+
+
+@pytest.mark.parametrize('who', USERS)
+def test_api(who, make_user, objects):
+    user = make_actor(make_user, who)
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f'Token {Token.objects.create(user=user).key}')
+
+    assert check(API, client, user, objects, is_api=True, who=who) == []
+
+
+NEEDED = sorted({case.needs for case in WEB + API if case.needs not in (PUBLIC, SIGNED_IN) and not case.fixed})
+
+
+@pytest.mark.parametrize('permission', NEEDED)
+def test_a_user_holding_only_the_permission_a_case_needs(permission, client, make_user, objects):
+    """The permission a case names is the one it checks: its holder alone may, and a user with
+    every other permission of the app may not."""
+    app_label, codename = permission.split('.')
+    only = make_user(None)
+    only.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    others = make_user(None)
+    others.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label=app_label).exclude(codename=codename)
     )
+    web_cases = [case for case in WEB if case.needs == permission]
+    api_cases = [case for case in API if case.needs == permission]
+    problems = []
+    for user, who in ((only, f'only {permission}'), (others, f'all of {app_label} but {codename}')):
+        user = type(user).objects.get(pk=user.pk)  # permissions are cached per instance
+        client.force_login(user)
+        problems += check(web_cases, client, user, objects, is_api=False, who=who)
+        token_client = APIClient()
+        token_client.credentials(HTTP_AUTHORIZATION=f'Token {Token.objects.create(user=user).key}')
+        problems += check(api_cases, token_client, user, objects, is_api=True, who=who)
 
-
-@pytest.mark.parametrize('case', WEB, ids=lambda case: f'{case.method} {case.name}')
-@pytest.mark.parametrize('role', ROLES)
-def test_pages(case, role, client_as, objects):
-    client = client_as(role)
-    kwargs = {'data': case.data} if case.data else {}
-    url = case.url.format(**objects)
-    response = client.get(url) if case.method == 'get' else getattr(client, case.method)(url, **kwargs)
-
-    assert response.status_code == case.expected[ROLES.index(role)]
-
-
-@pytest.mark.parametrize('case', API, ids=lambda case: f'{case.method} {case.name}')
-@pytest.mark.parametrize('role', ROLES)
-def test_api(case, role, api_as, objects):
-    assert request(api_as(role), case, objects).status_code == case.expected[ROLES.index(role)]
+    assert problems == []
 
 
 def test_anonymous_pages_redirect_to_login_with_next(client, objects):
     response = client.get('/reference/changes/')
 
     assert response['Location'] == '/accounts/login/?next=/reference/changes/'
+
+
+def test_a_secretariat_user_sees_the_sentinels_where_they_are_listed(client, make_user, objects):
+    """The content check above looks for the right words: the sentinels do appear to someone
+    who may see them."""
+    client.force_login(make_user('secretariat'))
+
+    text = client.get(f'/portfolio/projects/{objects["project"]}/').content.decode()
+
+    assert all(word in text for _visibility, *texts in SENTINELS for word in texts)
+
+
+def test_the_known_leaks_are_still_there(make_user, objects):
+    user = make_user(None)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=['view_objectchange', 'add_project', 'change_project'])
+    )
+    user = type(user).objects.get(pk=user.pk)
+    web_client, api_client = APIClient(), APIClient()
+    web_client.force_login(user)
+    api_client.credentials(HTTP_AUTHORIZATION=f'Token {Token.objects.create(user=user).key}')
+    hidden = hidden_from(user)
+    still = set()
+    for case in WEB + API:
+        if case.name in KNOWN_LEAKS:
+            text = body(send(api_client if case in API else web_client, case, objects, is_api=case in API))
+            if any(word in text for word in hidden):
+                still.add(case.name)
+
+    assert still == set(KNOWN_LEAKS)
 
 
 def url_names(patterns=None, prefix=''):
@@ -306,3 +489,8 @@ def url_names(patterns=None, prefix=''):
 def test_every_url_is_in_the_matrix():
     covered = {case.name for case in WEB + API}
     assert set(url_names()) | {'admin:index'} == covered
+
+
+def test_each_url_and_method_has_one_row_unless_it_tries_another_object():
+    keys = [(case.name, case.method, case.url) for case in WEB + API]
+    assert len(keys) == len(set(keys))
