@@ -11,15 +11,10 @@ from django.views.decorators.http import require_POST
 
 from core.models import ObjectChange
 from hamkor.auth import permission_required
+from hamkor.forms import add_service_errors
 from sources import selectors, services
 from sources.forms import CitationForm, ClaimForm, SourceForm
 from sources.models import Citation, Claim, Source
-
-
-def show_errors(form, error: ValidationError) -> None:
-    """A service's validation error on the form, field by field where the form has the field."""
-    for field, errors in getattr(error, 'message_dict', {'__all__': error.messages}).items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def source_list(request):
@@ -45,7 +40,7 @@ def source_create(request):
         try:
             source = services.create_source(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            show_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Source created.'))
             return redirect(source)
@@ -61,7 +56,7 @@ def source_edit(request, key):
         try:
             source = services.update_source(source=source, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            show_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Source saved.'))
             return redirect(source)
@@ -76,7 +71,7 @@ def claim_create(request, key):
         try:
             services.create_claim(source=source, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            show_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Announced figure recorded.'))
             return redirect(source)
@@ -91,7 +86,7 @@ def claim_edit(request, key, pk):
         try:
             services.update_claim(claim=claim, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            show_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Announced figure saved.'))
             return redirect(claim.source)
@@ -109,7 +104,7 @@ def record_citations(request, kind, pk):
         try:
             services.add_citation(record=record, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            show_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Source cited.'))
             return redirect('sources:record_citations', kind=kind, pk=record.pk)

@@ -1,0 +1,11 @@
+"""Forms and services meet here: a service validates once and raises ValidationError; a page
+shows that error on its form, each message on its field where the form has the field. (The API
+turns the same error into its error shape in `hamkor.api.exception_handler`.)"""
+
+from django.core.exceptions import ValidationError
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's validation error on `form`, field by field where the form has the field."""
+    for field, messages in getattr(error, 'message_dict', {'__all__': error.messages}).items():
+        form.add_error(field if field in form.fields else None, messages)
