@@ -6,10 +6,13 @@ Screenshots of each step are written to test-artifacts/ for people to look at.
 import io
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
+from hamkor.templatetags.hamkor import percent, usd, usd_short
 from hamkor.testing.browser import ARTIFACTS, shot
 from hamkor.testing.fixtures import PASSWORD
+from portfolio import selectors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,11 +87,17 @@ def test_portfolio_headline_beside_the_announced_figure_with_drill_downs_that_ad
     call_command('load_reference', '--only', 'iati-codelists', 'cooperation-sectors', 'fx-annual', stdout=io.StringIO())
     call_command('load_demo', stdout=io.StringIO())
 
+    # The demo's figures are held by one snapshot test (portfolio/tests/test_pages_and_api.py);
+    # here the page must show what the summary selector computes, in the page's own formats.
+    summary = selectors.summary(AnonymousUser())
+    ((claim, ratio),) = summary.coverage
+
     page.goto('/portfolio/')
     page.wait_for_selector('[data-chart="chart-sector"].chart-ready svg')
-    assert page.locator('#registered-total').inner_text() == '$1.33 billion'
-    assert page.locator('#announced-total').inner_text() == 'more than $60 billion'
-    assert page.locator('#coverage').inner_text() == 'Coverage 2.2 %'
+    assert page.locator('#registered-total').inner_text() == usd_short(summary.total_usd)
+    assert page.locator('#registered-total').get_attribute('title') == usd(summary.total_usd)
+    assert page.locator('#announced-total').inner_text() == f'more than {usd_short(claim.value_usd)}'
+    assert page.locator('#coverage').inner_text() == f'Coverage {percent(ratio)}'
     shot(page, '07-portfolio-dashboard')
 
     sector_table = page.locator('table.breakdown[data-dimension=sector]')
