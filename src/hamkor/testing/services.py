@@ -6,14 +6,16 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 
 
+def table_state(*models) -> list[list[dict]]:
+    """Every row of each of `models` (labels 'app.Model' or classes), to compare before and after."""
+    classes = [apps.get_model(model) if isinstance(model, str) else model for model in models]
+    return [list(model._default_manager.order_by('pk').values()) for model in classes]
+
+
 def assert_refused(write, *models):
-    """Call `write()`, expect PermissionDenied, and check that no table of `models` (labels
-    'app.Model' or classes) nor the change log changed."""
-    tracked = [apps.get_model(model) if isinstance(model, str) else model for model in models]
-    tracked.append(apps.get_model('core.ObjectChange'))
-    before = [list(model._default_manager.order_by('pk').values()) for model in tracked]
+    """Call `write()`, expect PermissionDenied, and check that no table of `models` nor the
+    change log changed."""
+    before = table_state(*models, 'core.ObjectChange')
     with pytest.raises(PermissionDenied):
         write()
-    after = [list(model._default_manager.order_by('pk').values()) for model in tracked]
-    for model, old, new in zip(tracked, before, after, strict=True):
-        assert new == old, f'{model._meta.label} changed although the write was refused'
+    assert table_state(*models, 'core.ObjectChange') == before, 'a refused write changed data'
