@@ -6,7 +6,7 @@ Usage:
     .venv/bin/python bench/trade_monitor.py --store /tmp/world --keep # generate once into PATH and keep it
     .venv/bin/python bench/trade_monitor.py --store /tmp/world        # reuse the Parquet files in PATH
 
-The store is one Parquet file per year in the trade store's schema (trade.store.FLOW_SCHEMA),
+The store is one Parquet file per year in the trade store's schema (trade.schema.FLOW_SCHEMA),
 generated with DuckDB: 200 countries (UZB and CHN among them), 5,000 HS6 products, every flow
 from exporter to importer (flow X, source "baci", HS2017), each pair with its own set of about
 rows / (years × 39,800) products, written in BACI's order (exporter, importer, product). Values
@@ -16,7 +16,7 @@ The monitor (what the page and the API compute): yearly totals, balance and cove
 the top 20 HS6 products of each direction with their contribution to growth (latest year against
 the year before); Balassa RCA of Uzbekistan for every product in the latest year. It is timed:
 
-- with our code: trade.analytics (Ibis expressions) on DuckDB over the Parquet files;
+- with our code: trade.analytics.expressions (Ibis) on DuckDB over the Parquet files;
 - with pandas: pd.read_parquet of the same files (the columns needed) and groupby, the same
   results; plus the pandas computation alone on a frame already in memory, for reference.
 
@@ -28,10 +28,10 @@ B. as A, but RCA reads the exporter × product × year totals precomputed once (
    timed separately) instead of every flow of the year;
 C. as B, with the SQL Ibis compiled once kept and run again (Ibis's compilation is Python work
    of ~50–100 ms a query, independent of the data's size).
-D. the application's own `trade.analytics.Monitor`, as a page or the API runs it when its result
-   cache is empty: a new Monitor over the store's view (`trade.store.flows_view`) each run, calling
+D. the application's own `trade.analytics.monitor.Monitor`, as a page or the API runs it when its result
+   cache is empty: a new Monitor over the store's view (`trade.analytics.engine.flows_view`) each run, calling
    yearly(), top_products() for both directions and rca(); its SQL is kept by the Monitor itself and
-   RCA reads the exporter × product totals that `trade.store.exporter_products_file` builds once per
+   RCA reads the exporter × product totals that `trade.analytics.aggregates.exporter_products_file` builds once per
    slice (the first call builds them: "first" includes that).
 
 No result is cached in any variant (the pages add a result cache on top, see trade.selectors).
@@ -117,9 +117,10 @@ def monitor_expressions(con, paths, year: int, exports=None) -> dict:
     """The monitor's four queries as Ibis expressions (nothing runs yet)."""
     import ibis
 
-    from trade import analytics, store
+    from trade.analytics import engine
+    from trade.analytics import expressions as analytics
 
-    flows = store.flows_from_paths(con, paths)
+    flows = engine.flows_from_paths(con, paths)
     expressions = {'totals': analytics.pair_totals(flows, REPORTER, PARTNER)}
     for direction in ('X', 'M'):
         growth = analytics.product_growth(
@@ -149,17 +150,17 @@ def monitor_compiled(con, compiled: dict) -> dict:
 
 def monitor_application(paths, year: int) -> dict:
     """What trade.selectors.CachedMonitor computes on a cache miss, with the application's code."""
-    from trade import store
-    from trade.analytics import Monitor
+    from trade.analytics import aggregates, engine
+    from trade.analytics.monitor import Monitor
 
     by_year = {int(Path(path).stem.rsplit('_', 1)[1]): path for path in paths}
 
     def exporter_products(source, classification, wanted_year):
         path = by_year[wanted_year]
         key = f'bench-{Path(path).stem}-{Path(path).stat().st_size}'
-        return store.exporter_products_view([str(store.exporter_products_file(key, [path]))])
+        return engine.exporter_products_view([str(aggregates.exporter_products_file(key, [path]))])
 
-    monitor = Monitor(REPORTER, PARTNER, flows=store.flows_view(paths), exporter_products=exporter_products)
+    monitor = Monitor(REPORTER, PARTNER, flows=engine.flows_view(paths), exporter_products=exporter_products)
     results = {'totals': monitor.yearly()}
     for direction in ('X', 'M'):
         results[direction] = monitor.top_products(direction=direction, year=year, n=20)
@@ -172,10 +173,11 @@ def precompute_exports(con, paths, directory: Path) -> Path:
     a reporter's rows are found from the row-group statistics."""
     import ibis
 
-    from trade import analytics, store
+    from trade.analytics import engine
+    from trade.analytics.expressions import exports_by_exporter_product
 
-    flows = store.flows_from_paths(con, paths)
-    sql = ibis.to_sql(analytics.exports_by_exporter_product(flows))
+    flows = engine.flows_from_paths(con, paths)
+    sql = ibis.to_sql(exports_by_exporter_product(flows))
     path = directory / 'aggregate_exports_by_exporter_product.parquet'
     con.raw_sql(f"COPY ({sql} ORDER BY year, reporter, product) TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
     return path
@@ -319,9 +321,9 @@ def main() -> None:
 
         import ibis
 
-        from trade import store
+        from trade.analytics import engine
 
-        con = store.connect()
+        con = engine.connect()
         threads = con.raw_sql("SELECT current_setting('threads')").fetchone()[0]
         paths_text = [str(path) for path in paths]
         first = timed(lambda: monitor_ibis(con, paths_text, year), 1)[0][0]

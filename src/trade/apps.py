@@ -7,6 +7,7 @@ class TradeConfig(AppConfig):
     verbose_name = _('Trade')
 
     def ready(self):
+        # imported once the apps are loaded (trade.demo imports models): not a cycle
         from hamkor.registry import DemoLoader, NavItem, register_demo_loader, register_navigation
         from trade import demo
 

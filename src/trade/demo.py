@@ -18,11 +18,12 @@ from django.db import transaction
 
 from core.models import Country, HSCode
 from hamkor.context import change_context
+from hamkor.permissions import SYSTEM
 from sources.models import Claim
-from trade import targets
-from trade.analytics import Monitor
+from trade.analytics.monitor import Monitor
 from trade.models import Target
-from trade.services import load_official_tables
+from trade.schema import FLOW_SCHEMA, ILLUSTRATIVE_SOURCE, PARTNER, REPORTER
+from trade.services import create_target, load_official_tables, record_flows
 
 REPORT_KEY = 'trend-2-september'
 # The report ("TASHKENT, September 2") does not state its year. "The preceding fiscal year" is read
@@ -36,7 +37,6 @@ ANNOUNCED_NOTE = (
 )
 TARGET_NOTE = 'No year is stated in the report; the monitor assesses it for a chosen year.'
 
-ILLUSTRATIVE_SOURCE = 'illustrative-hs6'
 SEED = 20240902
 YEARS = range(2017, 2024)
 LONG_TAIL = 120
@@ -63,7 +63,7 @@ MAIN_PRODUCTS = {
 
 
 @transaction.atomic
-def load_demo_targets() -> tuple[int, int]:
+def load_demo_targets(*, actor) -> tuple[int, int]:
     """(created, existing) Target rows for the report's claims; the report's claims must exist
     (the portfolio demo creates them)."""
     with change_context(channel='import', request_id='demo-trade'):
@@ -73,7 +73,7 @@ def load_demo_targets() -> tuple[int, int]:
                 source__key=REPORT_KEY, metric__in=[Claim.Metric.TRADE_TURNOVER, Claim.Metric.TRADE_TARGET]
             )
         }
-        uzbekistan, china = Country.objects.get(iso3='UZB'), Country.objects.get(iso3='CHN')
+        uzbekistan, china = Country.objects.get(iso3=REPORTER), Country.objects.get(iso3=PARTNER)
         created = existing = 0
         for metric, kind, year, note in (
             (Claim.Metric.TRADE_TARGET, Target.Kind.TARGET, None, TARGET_NOTE),
@@ -85,7 +85,8 @@ def load_demo_targets() -> tuple[int, int]:
             if Target.objects.filter(claim=claim).exists():
                 existing += 1
                 continue
-            targets.create_target(
+            create_target(
+                actor=actor,
                 kind=kind,
                 metric=Target.Metric.TURNOVER,
                 reporter=uzbekistan,
@@ -110,7 +111,7 @@ class OfficialTotalsMissing(Exception):
 
 def official_totals(flows=None) -> dict[tuple[str, int], int]:
     """{(flow, year): cents} of the official Uzbek totals for China in YEARS."""
-    yearly = Monitor('UZB', 'CHN', flows=flows).yearly(source='uzstat').set_index('year')
+    yearly = Monitor(REPORTER, PARTNER, flows=flows).yearly(source='uzstat').set_index('year')
     totals = {}
     for year in YEARS:
         for flow, column in (('X', 'exports'), ('M', 'imports')):
@@ -149,8 +150,8 @@ def illustrative_products_table(totals: dict[tuple[str, int], int]) -> pa.Table:
             for product, amount in zip(products, cents, strict=True):
                 if amount <= 0:
                     continue
-                rows['reporter'].append('UZB')
-                rows['partner'].append('CHN')
+                rows['reporter'].append(REPORTER)
+                rows['partner'].append(PARTNER)
                 rows['flow'].append(flow)
                 rows['year'].append(year)
                 rows['product'].append(product)
@@ -168,8 +169,6 @@ def illustrative_products_table(totals: dict[tuple[str, int], int]) -> pa.Table:
         'run_id': [None] * count,
         'illustrative': [True] * count,
     }
-    from trade.store import FLOW_SCHEMA
-
     return pa.Table.from_pydict(table, schema=FLOW_SCHEMA)
 
 
@@ -183,10 +182,8 @@ def _allocate(total_cents: int, weights: np.ndarray) -> list[int]:
     return cents.tolist()
 
 
-def generate_illustrative_products(*, actor=None, dry_run: bool = False):
+def generate_illustrative_products(*, actor, dry_run: bool = False):
     """Generate and store the illustrative HS6 data set; the same data twice changes nothing."""
-    from trade.services import record_flows
-
     table = illustrative_products_table(official_totals())
     return record_flows(
         table,
@@ -205,8 +202,8 @@ def demo_lines() -> list[str]:
     lines = [
         f'official trade table {trade.files[0].name}: {trade.count("new")} years new, '
         f'{trade.count("replaced")} replaced, {trade.count("unchanged")} already present'
-        for trade in load_official_tables()
+        for trade in load_official_tables(actor=SYSTEM)
     ]
-    created, existing = load_demo_targets()
+    created, existing = load_demo_targets(actor=SYSTEM)
     lines.append(f'trade targets from the report: {created} created, {existing} already present')
     return lines

@@ -1,8 +1,13 @@
 """Importers of trade data into the store; each validates a whole file before anything is written."""
 
-from trade.importers.base import FileInfo, Importer, ImportRejected, ImportReport, Rejection, SliceChange
+from trade.importers.baci import BaciImporter
+from trade.importers.base import Importer
+from trade.importers.comtrade import ComtradeImporter
+from trade.importers.customs import CustomsImporter
+from trade.importers.report import FileInfo, ImportRejected, ImportReport, Rejection
+from trade.importers.uzstat import UzstatImporter
 
-__all__ = ['FileInfo', 'ImportRejected', 'ImportReport', 'Importer', 'Rejection', 'SliceChange']
+__all__ = ['FileInfo', 'ImportRejected', 'ImportReport', 'Importer', 'Rejection', 'build_importer']
 
 KINDS = ('uzstat', 'baci', 'comtrade', 'customs')
 
@@ -11,22 +16,14 @@ def build_importer(kind: str, path, *, name: str | None = None, **options) -> Im
     """The importer of `kind` for one file; options are the importer's keyword arguments."""
     options = {key: value for key, value in options.items() if value not in (None, '', False)}
     if kind == 'uzstat':
-        from trade.importers.uzstat import UzstatImporter
-
         return UzstatImporter(path, name=name, **_only(options, 'flow'))
     if kind == 'baci':
-        from trade.importers.baci import BaciImporter
-
         return BaciImporter(
             path, name=name, **_only(options, 'countries', 'countries_name', 'edition', 'accept_unvalidated_edition')
         )
     if kind == 'comtrade':
-        from trade.importers.comtrade import ComtradeImporter
-
         return ComtradeImporter(path, name=name, **_only(options, 'accept_unvalidated_edition'))
     if kind == 'customs':
-        from trade.importers.customs import CustomsImporter
-
         return CustomsImporter(path, name=name, **_only(options, 'mapping', 'accept_unvalidated_edition'))
     raise ValueError(f'unknown importer "{kind}"; expected one of {", ".join(KINDS)}')
 

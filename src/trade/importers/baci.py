@@ -18,15 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy
+from django.utils import timezone
 
-from trade import store
-from trade.importers.base import (
-    FileInfo,
-    Importer,
-    ImportReport,
-    Rejection,
-    collect,
-    duplicates,
+from trade.importers.base import Importer
+from trade.importers.checks import collect, duplicates
+from trade.importers.reading import (
     header_problem,
     load_countries,
     load_hs_codes,
@@ -34,6 +30,9 @@ from trade.importers.base import (
     read_csv,
     validated_editions,
 )
+from trade.importers.report import FileInfo, ImportReport, Rejection
+from trade.schema import ALL_REPORTERS
+from trade.store.writer import checksum_of
 
 SOURCE = 'baci'
 COLUMNS = ['t', 'i', 'j', 'k', 'v', 'q']
@@ -150,7 +149,7 @@ class BaciImporter(Importer):
             repr(con.execute('SELECT code, iso3 FROM baci_country_file ORDER BY code').fetchall()).encode()
         ).hexdigest()
         report.checksums = {
-            (SOURCE, store.ALL_REPORTERS, 'X', year, 0, self.edition): store.checksum_of(
+            (SOURCE, ALL_REPORTERS, 'X', year, 0, self.edition): checksum_of(
                 rows, f'baci:{self.edition}:{mapping}:{digest}'
             )
             for year, rows, digest in years
@@ -264,6 +263,4 @@ class BaciImporter(Importer):
 
 
 def _current_year() -> int:
-    from django.utils import timezone
-
     return timezone.now().year

@@ -16,20 +16,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from trade.importers.base import (
-    EDITION_ALIASES,
-    FileInfo,
-    Importer,
-    ImportReport,
-    Rejection,
-    collect,
-    duplicates,
-    header_problem,
-    load_countries,
-    load_hs_codes,
-    read_csv,
-    validated_editions,
-)
+from trade.importers.base import Importer
+from trade.importers.checks import collect, duplicates
+from trade.importers.reading import header_problem, load_countries, load_hs_codes, read_csv, validated_editions
+from trade.importers.report import FileInfo, ImportReport, Rejection
+from trade.schema import EDITION_ALIASES
 
 SOURCE = 'comtrade'
 REQUIRED = [

@@ -12,13 +12,9 @@ import csv
 import tempfile
 from pathlib import Path
 
-from trade.importers.base import (
-    FileInfo,
-    Importer,
-    ImportReport,
-    Rejection,
-    collect,
-    duplicates,
+from trade.importers.base import Importer
+from trade.importers.checks import collect, duplicates
+from trade.importers.reading import (
     header_problem,
     identifier,
     literal,
@@ -28,7 +24,8 @@ from trade.importers.base import (
     transcode_lines,
     validated_editions,
 )
-from trade.store import trade_directory
+from trade.importers.report import FileInfo, ImportReport, Rejection
+from trade.store.layout import scratch_directory
 
 FIELDS = ('year', 'month', 'period', 'partner', 'flow', 'product', 'value', 'quantity', 'unit')
 REQUIRED_FIELDS = ('partner', 'flow', 'product', 'value')
@@ -68,7 +65,7 @@ class CustomsImporter(Importer):
                 )
             )
             return report
-        scratch = Path(tempfile.mkdtemp(dir=trade_directory() / 'tmp'))
+        scratch = Path(tempfile.mkdtemp(dir=scratch_directory()))
         try:
             return self._prepare(con, report, info, columns, scratch, validated)
         finally:
@@ -184,7 +181,7 @@ class CustomsImporter(Importer):
 
 def xlsx_to_csv(path: Path, name: str, target: Path) -> Rejection | None:
     """The first sheet as UTF-8 CSV; row numbers stay those of the sheet (header in row 1)."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy, and needed only for XLSX files: imported when one comes
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)

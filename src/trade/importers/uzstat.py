@@ -9,17 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from trade.importers.base import (
-    FileInfo,
-    Importer,
-    ImportReport,
-    Rejection,
-    collect,
-    duplicates,
-    header_problem,
-    load_countries,
-    read_csv,
-)
+from django.utils import timezone
+
+from trade.importers.base import Importer
+from trade.importers.checks import collect, duplicates
+from trade.importers.reading import header_problem, load_countries, read_csv
+from trade.importers.report import FileInfo, ImportReport, Rejection
 
 SOURCE = 'uzstat'
 REPORTER = 'UZB'
@@ -140,6 +135,4 @@ def flow_from_name(name: str) -> str | None:
 
 
 def _current_year() -> int:
-    from django.utils import timezone
-
     return timezone.now().year

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hamkor.models import ChangeLoggedModel
+from trade.schema import CLASSIFICATIONS, SLICE_KEY
 
 __all__ = ['ColumnMapping', 'ImportFile', 'ImportRun', 'TradeSlice']
 
-CLASSIFICATIONS = ('HS1992', 'HS1996', 'HS2002', 'HS2007', 'HS2012', 'HS2017', 'HS2022', 'TOTAL')
 CLASSIFICATION_CHOICES = [(code, code) for code in CLASSIFICATIONS]
 
 
@@ -148,7 +148,7 @@ class TradeSlice(ChangeLoggedModel):
 
     @property
     def key(self) -> tuple:
-        return (self.source, self.reporter, self.flow, self.year, self.month, self.classification)
+        return tuple(getattr(self, name) for name in SLICE_KEY)
 
 
 class ColumnMapping(ChangeLoggedModel):

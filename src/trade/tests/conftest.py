@@ -1,5 +1,7 @@
 import pytest
 
+from hamkor.permissions import SYSTEM
+
 
 @pytest.fixture
 def trade_data_dir(settings, tmp_path):
@@ -12,9 +14,9 @@ def trade_data_dir(settings, tmp_path):
 @pytest.fixture
 def official(db, trade_data_dir):
     """The Statistics Agency's partner tables in the store, loaded as `make run` loads them."""
-    from trade.services import load_official_tables
+    from trade.services import load_official_tables  # conftest is imported before Django's apps are ready
 
-    load_official_tables()
+    load_official_tables(actor=SYSTEM)
 
 
 BACI_COUNTRIES = (
@@ -29,6 +31,7 @@ BACI_COUNTRIES = (
 def baci_import(trade_data_dir, tmp_path, django_capture_on_commit_callbacks):
     """Import a year of BACI's format given as text (with a country file of China, Kazakhstan and
     Uzbekistan) through the real importer, as `make run` or the import page would."""
+    # conftest is imported before Django's apps are ready: trade's modules are imported when used
     from trade.importers.baci import BaciImporter
     from trade.services import run_import
 
@@ -39,6 +42,6 @@ def baci_import(trade_data_dir, tmp_path, django_capture_on_commit_callbacks):
         path = tmp_path / 'BACI_HS17_Y2022_V202401.csv'
         path.write_text(text)
         with django_capture_on_commit_callbacks(execute=True):  # replaced files are removed after the commit
-            return run_import(BaciImporter(path, countries=countries, edition='HS17'))
+            return run_import(BaciImporter(path, countries=countries, edition='HS17'), actor=SYSTEM)
 
     return load

@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from trade.analytics import Monitor
+from trade.analytics.monitor import Monitor
 
 pytestmark = pytest.mark.django_db
 

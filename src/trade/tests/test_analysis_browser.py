@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from hamkor.permissions import SYSTEM
 from hamkor.testing.browser import in_chinese, shot
 from trade.importers.comtrade import ComtradeImporter
 from trade.services import run_import
@@ -22,8 +23,8 @@ def reference_data(transactional_db, baci_import, tmp_path):
     call_command('load_reference', '--only', 'hs-sections', 'hs2017', 'currencies', 'countries',
                  stdout=io.StringIO())  # fmt: skip
     baci_import(WORLD)
-    run_import(ComtradeImporter(write(tmp_path, UZBEKISTAN_ROWS, 'comtrade-uzb-2023.csv')))
-    run_import(ComtradeImporter(write(tmp_path, CHINA_ROWS, 'comtrade-chn-2023.csv')))
+    run_import(ComtradeImporter(write(tmp_path, UZBEKISTAN_ROWS, 'comtrade-uzb-2023.csv')), actor=SYSTEM)
+    run_import(ComtradeImporter(write(tmp_path, CHINA_ROWS, 'comtrade-chn-2023.csv')), actor=SYSTEM)
 
 
 def test_advantage_and_mirror_pages_in_chinese(page):

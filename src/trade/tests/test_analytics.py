@@ -15,8 +15,10 @@ import ibis
 import pyarrow as pa
 import pytest
 
-from trade.analytics import Monitor, cagr, hhi
-from trade.store import FLOW_SCHEMA
+from trade.analytics.expressions import exports_by_exporter_product, hhi, rca
+from trade.analytics.monitor import Monitor
+from trade.analytics.series import cagr
+from trade.schema import FLOW_SCHEMA
 
 P1, P2, P3 = '010121', '520100', '850440'
 
@@ -234,8 +236,6 @@ def test_monthly_series():
 
 
 def test_rca_from_the_precomputed_exporter_product_totals(monitor):
-    from trade.analytics import exports_by_exporter_product, rca
-
     flows = table(BACI)
     direct = rca(flows, 'UZB', year=2022, source='baci', classification='HS2017').execute()
     totals = ibis.memtable(exports_by_exporter_product(flows).execute())

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import ObjectChange
-from trade import store
+from trade.analytics import engine
 from trade.models import ImportRun, TradeSlice
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_preview_then_import(trade_data_dir, media, client_as):
     run = ImportRun.objects.get()
     assert response.status_code == 302 and response['Location'] == f'/trade/runs/{run.pk}/'
     assert (run.actor.groups.get().name, run.channel, run.slices_new) == ('uz-analyst', 'web', 2)
-    assert store.flows().value_usd.sum().execute() == 3_500.0
+    assert engine.flows().value_usd.sum().execute() == 3_500.0
     assert run.files.get().name == 'uzstat_exports.csv'
 
 

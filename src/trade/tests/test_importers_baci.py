@@ -2,10 +2,13 @@
 
 import pytest
 
-from trade import store
+from hamkor.permissions import SYSTEM
+from trade.analytics import engine
+from trade.importers import ImportRejected
 from trade.importers.baci import BaciImporter
 from trade.models import ImportRun, TradeSlice
-from trade.services import ImportRejected, run_import
+from trade.services import run_import
+from trade.store import catalogue, writer
 
 pytestmark = pytest.mark.django_db
 
@@ -44,15 +47,15 @@ def importer(path, countries, **options):
 
 def rejected(path, countries, **options) -> list[str]:
     with pytest.raises(ImportRejected) as error:
-        run_import(importer(path, countries, **options))
+        run_import(importer(path, countries, **options), actor=SYSTEM)
     assert not TradeSlice.objects.exists() and not ImportRun.objects.exists()
     return [str(rejection) for rejection in error.value.report.rejections]
 
 
 def test_baci_rows_become_exports_of_the_exporter_in_usd(trade_data_dir, tmp_path, countries):
-    report = run_import(importer(write(tmp_path, HEADER + ROWS), countries))
+    report = run_import(importer(write(tmp_path, HEADER + ROWS), countries), actor=SYSTEM)
 
-    rows = store.flows().order_by(['year', 'reporter', 'partner']).execute()
+    rows = engine.flows().order_by(['year', 'reporter', 'partner']).execute()
     assert rows[['source', 'reporter', 'partner', 'flow', 'year', 'classification', 'product']].values.tolist() == [
         ['baci', 'UZB', 'CHN', 'X', 2021, 'HS2017', '520100'],
         ['baci', 'CHN', 'KAZ', 'X', 2022, 'HS2017', '850440'],
@@ -76,22 +79,22 @@ def test_baci_rows_become_exports_of_the_exporter_in_usd(trade_data_dir, tmp_pat
 
 def test_same_file_twice_then_a_revision(trade_data_dir, tmp_path, countries):
     path = write(tmp_path, HEADER + ROWS)
-    run_import(importer(path, countries))
-    before = store.store_checksum()
+    run_import(importer(path, countries), actor=SYSTEM)
+    before = catalogue.store_checksum()
 
-    again = run_import(importer(path, countries))
-    assert (again.count('unchanged'), again.run, store.store_checksum()) == (2, None, before)
+    again = run_import(importer(path, countries), actor=SYSTEM)
+    assert (again.count('unchanged'), again.run, catalogue.store_checksum()) == (2, None, before)
 
     # Rows in another order are the same data.
     reordered = write(tmp_path, HEADER + ''.join(reversed(ROWS.splitlines(keepends=True))), name='reordered.csv')
-    assert run_import(importer(reordered, countries)).count('unchanged') == 2
+    assert run_import(importer(reordered, countries), actor=SYSTEM).count('unchanged') == 2
 
     revised = write(tmp_path, HEADER + ROWS.replace('30.0', '31.0'), name='revised.csv')
-    report = run_import(importer(revised, countries))
+    report = run_import(importer(revised, countries), actor=SYSTEM)
     assert [(change.label, change.action) for change in report.slices if change.action != 'unchanged'] == [
         ('baci ALL X 2022 HS2017', 'replaced')
     ]
-    assert store.flows().value_usd.sum().execute() == 900_000 + 2_000 + 31_000 + 1_250_500
+    assert engine.flows().value_usd.sum().execute() == 900_000 + 2_000 + 31_000 + 1_250_500
 
 
 @pytest.mark.parametrize(
@@ -180,7 +183,7 @@ def test_edition_without_nomenclature_needs_explicit_acceptance(trade_data_dir, 
         'BACI_HS92_Y2012_V202401.csv: HS1992 codes cannot be checked: no HS1992 nomenclature is loaded; accept an '
         'unvalidated edition explicitly to import it'
     ]
-    report = run_import(importer(path, countries, edition='HS92', accept_unvalidated_edition=True))
+    report = run_import(importer(path, countries, edition='HS92', accept_unvalidated_edition=True), actor=SYSTEM)
     assert report.run.classification == 'HS1992'
     assert 'HS1992 codes checked for form only (no nomenclature loaded)' in report.run.notes
 
@@ -199,10 +202,8 @@ def test_bad_country_file(trade_data_dir, tmp_path):
 
 
 def test_a_file_in_baci_order_is_proven_free_of_duplicates_without_grouping(trade_data_dir, tmp_path, countries):
-    from trade.importers.baci import BaciImporter
-
     text = HEADER + '2022,156,398,850440,2,1\n2022,156,860,850440,30,NA\n2022,860,156,520100,1250.5,400.25\n'
-    con = store.work_connection()
+    con = writer.work_connection()
     try:
         BaciImporter(write(tmp_path, text), countries=countries, edition='HS17').prepare(con)
         assert BaciImporter._keys_may_repeat(con) is False
@@ -210,4 +211,4 @@ def test_a_file_in_baci_order_is_proven_free_of_duplicates_without_grouping(trad
         assert BaciImporter._keys_may_repeat(con) is True
     finally:
         con.close()
-    assert run_import(importer(write(tmp_path, text), countries)).rows_accepted == 3
+    assert run_import(importer(write(tmp_path, text), countries), actor=SYSTEM).rows_accepted == 3

@@ -4,10 +4,12 @@ import json
 
 import pytest
 
-from trade import store
+from hamkor.permissions import SYSTEM
+from trade.analytics import engine
+from trade.importers import ImportRejected
 from trade.importers.comtrade import ComtradeImporter
 from trade.models import TradeSlice
-from trade.services import ImportRejected, run_import
+from trade.services import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +72,14 @@ def write(tmp_path, records, name='comtrade.csv'):
 
 def rejected(path, **options) -> list[str]:
     with pytest.raises(ImportRejected) as error:
-        run_import(ComtradeImporter(path, **options))
+        run_import(ComtradeImporter(path, **options), actor=SYSTEM)
     assert not TradeSlice.objects.exists()
     return [str(rejection) for rejection in error.value.report.rejections]
 
 
 @pytest.mark.parametrize('name', ['comtrade.csv', 'comtrade.json'])
 def test_totals_are_stored_and_breakdowns_left_out_by_rule(trade_data_dir, tmp_path, name):
-    report = run_import(ComtradeImporter(write(tmp_path, GOOD, name)))
+    report = run_import(ComtradeImporter(write(tmp_path, GOOD, name)), actor=SYSTEM)
 
     assert (report.rows_read, report.rows_filtered, report.rows_accepted) == (8, 5, 3)
     assert report.filtered == {
@@ -87,7 +89,7 @@ def test_totals_are_stored_and_breakdowns_left_out_by_rule(trade_data_dir, tmp_p
         'flows other than X, M, RX, RM (they overlap these: DX, FM, processing)': 1,
         'HS2/HS4 aggregates (sums of the HS6 rows)': 1,
     }
-    rows = store.flows().order_by(['classification', 'partner']).execute()
+    rows = engine.flows().order_by(['classification', 'partner']).execute()
     assert rows[['reporter', 'partner', 'flow', 'year', 'month', 'classification', 'product']].values.tolist() == [
         ['CHN', 'UZB', 'X', 2023, 0, 'HS2017', '850440'],
         ['CHN', 'UZB', 'X', 2023, 0, 'TOTAL', 'TOTAL'],
@@ -101,7 +103,7 @@ def test_totals_are_stored_and_breakdowns_left_out_by_rule(trade_data_dir, tmp_p
 def test_monthly_records(trade_data_dir, tmp_path):
     records = [record(freqCode='M', refMonth=str(month), period=f'2023{month:02d}') for month in (1, 2)]
 
-    report = run_import(ComtradeImporter(write(tmp_path, records)))
+    report = run_import(ComtradeImporter(write(tmp_path, records)), actor=SYSTEM)
 
     assert [change.label for change in report.slices] == [
         'comtrade CHN X 2023-01 HS2017',
@@ -163,4 +165,4 @@ def test_edition_without_nomenclature(trade_data_dir, tmp_path):
         'comtrade.csv: HS2012 codes cannot be checked: no nomenclature is loaded; accept an unvalidated edition '
         'explicitly to import it'
     ]
-    assert run_import(ComtradeImporter(path, accept_unvalidated_edition=True)).rows_accepted == 1
+    assert run_import(ComtradeImporter(path, accept_unvalidated_edition=True), actor=SYSTEM).rows_accepted == 1

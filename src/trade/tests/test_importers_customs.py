@@ -3,10 +3,12 @@
 import pytest
 from openpyxl import Workbook
 
-from trade import store
+from hamkor.permissions import SYSTEM
+from trade.analytics import engine
+from trade.importers import ImportRejected
 from trade.importers.customs import CustomsImporter
 from trade.models import ColumnMapping, TradeSlice
-from trade.services import ImportRejected, run_import
+from trade.services import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -41,19 +43,19 @@ def write(tmp_path, text, name='customs_2024_01.csv', encoding='cp1251'):
 
 def rejected(path, mapping) -> list[str]:
     with pytest.raises(ImportRejected) as error:
-        run_import(CustomsImporter(path, mapping=mapping))
+        run_import(CustomsImporter(path, mapping=mapping), actor=SYSTEM)
     assert not TradeSlice.objects.exists()
     return [str(rejection) for rejection in error.value.report.rejections]
 
 
 def test_monthly_file_with_mapping(trade_data_dir, tmp_path, mapping):
-    report = run_import(CustomsImporter(write(tmp_path, HEADER + ROWS), mapping=mapping))
+    report = run_import(CustomsImporter(write(tmp_path, HEADER + ROWS), mapping=mapping), actor=SYSTEM)
 
     assert [change.label for change in report.slices] == [
         'customs:uz-customs-monthly UZB M 2024-01 HS2017',
         'customs:uz-customs-monthly UZB X 2024-01 HS2017',
     ]
-    rows = store.flows().order_by('flow').execute()
+    rows = engine.flows().order_by('flow').execute()
     assert rows[['partner', 'flow', 'product', 'value_usd', 'quantity', 'unit']].values.tolist() == [
         ['CHN', 'M', '850440', 120_500.0, 10.0, 'шт'],
         ['CHN', 'X', '520100', 300_000.0, 25.5, 'т'],
@@ -68,7 +70,7 @@ def test_xlsx_file(trade_data_dir, tmp_path, mapping):
     path = tmp_path / 'customs.xlsx'
     workbook.save(path)
 
-    assert run_import(CustomsImporter(path, mapping=mapping)).rows_accepted == 2
+    assert run_import(CustomsImporter(path, mapping=mapping), actor=SYSTEM).rows_accepted == 2
 
 
 @pytest.mark.parametrize(
@@ -112,9 +114,9 @@ def test_headers_and_flow_codes_with_quotes_are_read_as_written(trade_data_dir, 
     mapping.flow_codes = {"Им'порт": 'M', 'ЭК': 'X'}
     text = HEADER.replace('Ед.', '"Ед. ""изм"""') + "2024-01;156;Им'порт;850440;120.5;10;шт\n"
 
-    run_import(CustomsImporter(write(tmp_path, text), mapping=mapping))
+    run_import(CustomsImporter(write(tmp_path, text), mapping=mapping), actor=SYSTEM)
 
-    assert store.flows().select('flow', 'unit').execute().values.tolist() == [['M', 'шт']]
+    assert engine.flows().select('flow', 'unit').execute().values.tolist() == [['M', 'шт']]
 
 
 def test_unknown_encoding_is_rejected(trade_data_dir, tmp_path, mapping):

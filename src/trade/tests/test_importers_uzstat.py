@@ -1,15 +1,20 @@
 """The official partner-country tables of the Statistics Agency, imported from the real files."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from core.models import ObjectChange
-from trade import store
+from hamkor.permissions import SYSTEM
+from trade.analytics import engine
+from trade.importers import ImportRejected
 from trade.importers.uzstat import UzstatImporter
 from trade.models import ImportRun, TradeSlice
-from trade.services import ImportRejected, run_import
+from trade.services import load_official_tables, run_import
+from trade.store import catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -27,26 +32,26 @@ def write(tmp_path, text, name='uzstat_exports_test.csv', encoding='utf-8'):
 
 def rejected(path, **options) -> list[str]:
     with pytest.raises(ImportRejected) as error:
-        run_import(UzstatImporter(path, **options))
+        run_import(UzstatImporter(path, **options), actor=SYSTEM)
     assert not TradeSlice.objects.exists()
     return [str(rejection) for rejection in error.value.report.rejections]
 
 
 def china_2023() -> float:
-    table = store.flows()
+    table = engine.flows()
     selected = table.filter((table.partner == 'CHN') & (table.year == 2023) & (table.source == 'uzstat'))
     return selected.value_usd.sum().execute()
 
 
 def test_official_tables_give_2023_turnover_with_china(trade_data_dir):
-    exports = run_import(UzstatImporter(EXPORTS))
-    imports = run_import(UzstatImporter(IMPORTS))
+    exports = run_import(UzstatImporter(EXPORTS), actor=SYSTEM)
+    imports = run_import(UzstatImporter(IMPORTS), actor=SYSTEM)
 
     # 2,486,557.3 + 11,339,099.0 thousand USD in the two files' 2023 column for M49 156.
     assert china_2023() == pytest.approx(13_825_656_300.0, abs=0.01)
     assert (exports.rows_read, exports.rows_accepted, exports.count('new')) == (228, 228 * 14, 14)
     assert (imports.rows_read, imports.rows_accepted, imports.count('new')) == (234, 234 * 14, 14)
-    table = store.flows()
+    table = engine.flows()
     assert table.count().execute() == (228 + 234) * 14
     other = table.filter((table.partner == '_OT') & (table.year == 2023) & (table.flow == 'X'))
     assert other.value_usd.sum().execute() == pytest.approx(10_352_796_900.0)
@@ -56,15 +61,15 @@ def test_official_tables_give_2023_turnover_with_china(trade_data_dir):
 
 
 def test_same_file_twice_changes_nothing(trade_data_dir):
-    run_import(UzstatImporter(EXPORTS))
-    before = store.store_checksum(), sorted(path.name for path in trade_data_dir.rglob('*.parquet'))
+    run_import(UzstatImporter(EXPORTS), actor=SYSTEM)
+    before = catalogue.store_checksum(), sorted(path.name for path in trade_data_dir.rglob('*.parquet'))
 
-    again = run_import(UzstatImporter(EXPORTS))
+    again = run_import(UzstatImporter(EXPORTS), actor=SYSTEM)
 
     assert (again.count('unchanged'), again.count('new'), again.count('replaced')) == (14, 0, 0)
     assert again.run is None and ImportRun.objects.count() == 1
-    assert (store.store_checksum(), sorted(path.name for path in trade_data_dir.rglob('*.parquet'))) == before
-    assert store.flows().count().execute() == 228 * 14
+    assert (catalogue.store_checksum(), sorted(path.name for path in trade_data_dir.rglob('*.parquet'))) == before
+    assert engine.flows().count().execute() == 228 * 14
 
 
 def test_revised_year_replaces_its_slice_and_is_logged(trade_data_dir, tmp_path, django_capture_on_commit_callbacks):
@@ -74,11 +79,11 @@ def test_revised_year_replaces_its_slice_and_is_logged(trade_data_dir, tmp_path,
         HEADER + '156,Xitoy,Китай,China,10.5,21\n398,Qozogʻiston,Казахстан,Kazakhstan,1,2\n',
         name='uzstat_exports_revised.csv',
     )
-    original = run_import(UzstatImporter(first))
+    original = run_import(UzstatImporter(first), actor=SYSTEM)
     slice_2023 = TradeSlice.objects.get(year=2023)
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = run_import(UzstatImporter(revised))
+        report = run_import(UzstatImporter(revised), actor=SYSTEM)
 
     assert [(change.key[3], change.action) for change in report.slices] == [(2022, 'unchanged'), (2023, 'replaced')]
     slice_2023.refresh_from_db()
@@ -92,7 +97,7 @@ def test_revised_year_replaces_its_slice_and_is_logged(trade_data_dir, tmp_path,
 
 
 def test_dry_run_reports_and_writes_nothing(trade_data_dir):
-    report = run_import(UzstatImporter(EXPORTS), dry_run=True)
+    report = run_import(UzstatImporter(EXPORTS), dry_run=True, actor=SYSTEM)
 
     assert (report.count('new'), report.rows_of('new'), report.run) == (14, 3192, None)
     assert 'slices: 14 new (3192 rows), 0 replaced (0 rows), 0 unchanged (0 rows)' in '\n'.join(report.lines())
@@ -100,18 +105,20 @@ def test_dry_run_reports_and_writes_nothing(trade_data_dir):
 
 
 def test_failure_while_writing_leaves_store_and_database_unchanged(trade_data_dir, tmp_path, monkeypatch):
-    run_import(UzstatImporter(write(tmp_path, HEADER + '156,Xitoy,Китай,China,1,2\n')))
-    before = store.store_checksum(), sorted(str(path) for path in trade_data_dir.rglob('*.parquet'))
+    run_import(UzstatImporter(write(tmp_path, HEADER + '156,Xitoy,Китай,China,1,2\n')), actor=SYSTEM)
+    before = catalogue.store_checksum(), sorted(str(path) for path in trade_data_dir.rglob('*.parquet'))
     runs = ImportRun.objects.count()
 
     def broken(*args, **kwargs):
         raise OSError('disk full')
 
-    monkeypatch.setattr('trade.services._switch_slices', broken)
+    monkeypatch.setattr('trade.services.imports._switch_slices', broken)
     with pytest.raises(OSError, match='disk full'):
-        run_import(UzstatImporter(write(tmp_path, HEADER + '156,Xitoy,Китай,China,5,6\n', name='export2.csv')))
+        run_import(
+            UzstatImporter(write(tmp_path, HEADER + '156,Xitoy,Китай,China,5,6\n', name='export2.csv')), actor=SYSTEM
+        )
 
-    assert (store.store_checksum(), sorted(str(path) for path in trade_data_dir.rglob('*.parquet'))) == before
+    assert (catalogue.store_checksum(), sorted(str(path) for path in trade_data_dir.rglob('*.parquet'))) == before
     assert ImportRun.objects.count() == runs
 
 
@@ -177,14 +184,10 @@ def test_flow_must_be_known(trade_data_dir, tmp_path):
         'table.csv: say whether the table is of exports (X) or imports (M): the name does not contain "export" or '
         '"import"'
     ]
-    assert run_import(UzstatImporter(path, flow='M')).count('new') == 2
+    assert run_import(UzstatImporter(path, flow='M'), actor=SYSTEM).count('new') == 2
 
 
 def test_command_line_dry_run_then_import(trade_data_dir):
-    from io import StringIO
-
-    from django.core.management import CommandError, call_command
-
     out = StringIO()
     call_command('import_trade', 'uzstat', str(EXPORTS), '--dry-run', stdout=out)
     assert 'slices: 14 new (3192 rows), 0 replaced (0 rows), 0 unchanged (0 rows)' in out.getvalue()
@@ -199,10 +202,8 @@ def test_command_line_dry_run_then_import(trade_data_dir):
 
 
 def test_demo_load_is_idempotent(trade_data_dir):
-    from trade.services import load_official_tables
-
-    first = load_official_tables()
-    second = load_official_tables()
+    first = load_official_tables(actor=SYSTEM)
+    second = load_official_tables(actor=SYSTEM)
 
     assert [report.count('new') for report in first] == [14, 14]
     assert [(report.count('unchanged'), report.run) for report in second] == [(14, None), (14, None)]

@@ -9,9 +9,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from core.models import ObjectChange
-from trade import store
-from trade.mappings import create_mapping, update_mapping
+from hamkor.permissions import SYSTEM
+from trade.analytics import engine
 from trade.models import ColumnMapping, ImportRun
+from trade.services import create_mapping, update_mapping
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def mapping(db):
-    return create_mapping(**FIELDS)
+    return create_mapping(**FIELDS, actor=SYSTEM)
 
 
 def a_run(source: str) -> ImportRun:
@@ -188,7 +189,7 @@ def test_key_is_locked_once_a_run_used_the_mapping(client_as, mapping):
     mapping.refresh_from_db()
     assert (mapping.key, mapping.name) == ('uz-customs-monthly', 'Customs')  # the rest may change
     with pytest.raises(ValidationError) as error:
-        update_mapping(mapping, key='renamed')
+        update_mapping(mapping=mapping, actor=SYSTEM, key='renamed')
     assert error.value.message_dict == {
         'key': [
             'The key cannot be changed: data was imported with this mapping under the source '
@@ -202,7 +203,7 @@ def test_list_page(client_as, mapping, django_assert_num_queries):
     a_run('customs:uz-customs-monthly')
     a_run('customs:other')
     create_mapping(**{**FIELDS, 'key': 'cn-customs', 'name': 'China customs', 'reporter': 'CHN', 'value_scale': 1,
-                      'partner_codes': 'iso2'})  # fmt: skip
+                      'partner_codes': 'iso2'}, actor=SYSTEM)  # fmt: skip
     client = client_as('uz-analyst')
     # session, user, the user's own and group permissions, the mappings with their runs, the reporters' names
     with django_assert_num_queries(6):
@@ -214,7 +215,7 @@ def test_list_page(client_as, mapping, django_assert_num_queries):
     assert 'ISO alpha-2' in page and 'UN M49 / ISO numeric' in page
     assert 'stored under the source “customs:&lt;key&gt;”' in page
     assert 'href="/trade/mappings/uz-customs-monthly/edit/"' in page and 'href="/trade/mappings/new/"' in page
-    create_mapping(**{**FIELDS, 'key': 'kz-customs', 'reporter': 'KAZ'})
+    create_mapping(**{**FIELDS, 'key': 'kz-customs', 'reporter': 'KAZ'}, actor=SYSTEM)
     with django_assert_num_queries(6):
         assert len(client.get('/trade/mappings/').context['mappings']) == 3
 
@@ -284,7 +285,7 @@ def test_create_a_mapping_then_import_a_customs_file_with_it(trade_data_dir, med
     run = ImportRun.objects.get()
     assert response['Location'] == f'/trade/runs/{run.pk}/'
     assert (run.source, run.slices_new) == ('customs:uz-customs-monthly', 2)
-    rows = store.flows().order_by('flow').execute()
+    rows = engine.flows().order_by('flow').execute()
     columns = ['source', 'reporter', 'partner', 'flow', 'product', 'value_usd', 'quantity', 'unit']
     assert rows[columns].values.tolist() == [
         ['customs:uz-customs-monthly', 'UZB', 'CHN', 'M', '850440', 120_500.0, 10.0, 'шт'],
@@ -343,7 +344,7 @@ def test_create_a_mapping_then_import_a_customs_file_with_it(trade_data_dir, med
 )  # fmt: skip
 def test_every_validation_error(changes, expected):
     with pytest.raises(ValidationError) as error:
-        create_mapping(**{**FIELDS, **changes})
+        create_mapping(**{**FIELDS, **changes}, actor=SYSTEM)
 
     assert error.value.message_dict == expected
     assert not ColumnMapping.objects.exists()
@@ -351,14 +352,14 @@ def test_every_validation_error(changes, expected):
 
 
 def test_reporter_code_is_upper_cased_and_unknown_fields_are_refused(mapping):
-    assert update_mapping(mapping, reporter='chn').reporter == 'CHN'
+    assert update_mapping(mapping=mapping, actor=SYSTEM, reporter='chn').reporter == 'CHN'
     with pytest.raises(TypeError, match='not fields of a column mapping: colour'):
-        update_mapping(mapping, colour='red')
+        update_mapping(mapping=mapping, actor=SYSTEM, colour='red')
 
 
 def test_failed_update_writes_nothing(mapping):
     with pytest.raises(ValidationError):
-        update_mapping(mapping, name='Renamed', delimiter='/')
+        update_mapping(mapping=mapping, actor=SYSTEM, name='Renamed', delimiter='/')
 
     mapping.refresh_from_db()
     assert mapping.name == 'Uzbek customs, monthly'
@@ -368,4 +369,4 @@ def test_failed_update_writes_nothing(mapping):
 def test_key_of_another_mapping_source_does_not_lock(mapping):
     a_run('customs:uz-customs-monthly-old')
 
-    assert update_mapping(mapping, key='uz-customs').key == 'uz-customs'
+    assert update_mapping(mapping=mapping, actor=SYSTEM, key='uz-customs').key == 'uz-customs'

@@ -6,9 +6,12 @@ import json
 import pandas as pd
 import pytest
 
-from trade.analytics import CIF_FOB_FACTOR, Monitor, choose_mirror_series
+from hamkor.permissions import SYSTEM
+from trade.analytics.monitor import Monitor
+from trade.analytics.series import choose_mirror_series
 from trade.importers.baci import BaciImporter
 from trade.importers.comtrade import ComtradeImporter
+from trade.schema import CIF_FOB_FACTOR
 from trade.services import run_import
 from trade.tests.test_importers_comtrade import record, write
 
@@ -52,13 +55,13 @@ CHINA_ROWS = [
 
 @pytest.fixture
 def both_sides(trade_data_dir, tmp_path):
-    run_import(ComtradeImporter(write(tmp_path, UZBEKISTAN_ROWS, 'comtrade-uzb-2023.csv')))
-    run_import(ComtradeImporter(write(tmp_path, CHINA_ROWS, 'comtrade-chn-2023.csv')))
+    run_import(ComtradeImporter(write(tmp_path, UZBEKISTAN_ROWS, 'comtrade-uzb-2023.csv')), actor=SYSTEM)
+    run_import(ComtradeImporter(write(tmp_path, CHINA_ROWS, 'comtrade-chn-2023.csv')), actor=SYSTEM)
 
 
 @pytest.fixture
 def one_side(trade_data_dir, tmp_path):
-    run_import(ComtradeImporter(write(tmp_path, UZBEKISTAN_ROWS, 'comtrade-uzb-2023.csv')))
+    run_import(ComtradeImporter(write(tmp_path, UZBEKISTAN_ROWS, 'comtrade-uzb-2023.csv')), actor=SYSTEM)
 
 
 def test_gap_by_chapter_worked_by_hand(both_sides):
@@ -101,7 +104,7 @@ def test_reconciled_data_belong_to_neither_side(both_sides, tmp_path):
     )
     data = tmp_path / 'BACI_HS17_Y2023_V202401.csv'
     data.write_text('t,i,j,k,v,q\n2023,156,860,870323,9999,1\n')
-    run_import(BaciImporter(data, countries=countries, edition='HS17'))
+    run_import(BaciImporter(data, countries=countries, edition='HS17'), actor=SYSTEM)
 
     table = Monitor('UZB', 'CHN').mirror_products(2023)
     assert table.exports_usd.sum() == 2_650_000 and set(table.exports_source) == {'comtrade'}

@@ -9,7 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from core.models import ObjectChange
+from hamkor.permissions import SYSTEM
 from portfolio.demo import load_demo_portfolio
+from trade.analytics.monitor import Monitor
 from trade.demo import generate_illustrative_products, load_demo_targets
 from trade.models import Target
 
@@ -20,12 +22,12 @@ pytestmark = pytest.mark.django_db
 def official(official):
     """The official tables (conftest) with the report's figures and targets."""
     load_demo_portfolio()
-    load_demo_targets()
+    load_demo_targets(actor=SYSTEM)
 
 
 @pytest.fixture
 def products(official):
-    generate_illustrative_products()
+    generate_illustrative_products(actor=SYSTEM)
 
 
 def test_dashboard_without_data_says_how_to_load_it(client, trade_data_dir):
@@ -83,8 +85,6 @@ def test_dashboard_labels_illustrative_products(client, products, django_assert_
 
 
 def test_dashboard_states_how_concentrated_each_flow_is_over_products(client, products):
-    from trade.analytics import Monitor
-
     response = client.get('/trade/')
 
     for direction in ('X', 'M'):

@@ -16,8 +16,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from trade.analytics import Monitor, partner_totals
-from trade.store import FLOW_SCHEMA
+from trade.analytics.expressions import partner_totals
+from trade.analytics.monitor import Monitor
+from trade.schema import FLOW_SCHEMA
 
 pytestmark = pytest.mark.django_db
 
@@ -152,8 +153,6 @@ def test_partner_page_lists_partners_by_turnover(client, official, django_assert
 
 
 def test_concentration_over_partners_is_the_sum_of_squared_shares(client, api_as, official):
-    from trade.analytics import Monitor
-
     table = Monitor('UZB', 'CHN').partners(2023)
     expected = float(((table.turnover / table.world_turnover) ** 2).sum())  # 0.1176: "other countries" as one
 

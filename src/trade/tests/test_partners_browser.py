@@ -6,7 +6,9 @@ import io
 import pytest
 from django.core.management import call_command
 
+from hamkor.permissions import SYSTEM
 from hamkor.testing.browser import ARTIFACTS, in_chinese, shot
+from trade.services import load_official_tables
 from trade.tests.test_monthly import import_monthly_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,12 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def reference_data(transactional_db, settings, tmp_path):
     """Transactional tests start from an emptied database: the countries, then the official tables."""
-    from trade.services import load_official_tables
 
     settings.DATA_DIR = tmp_path / 'data'
     settings.DATA_DIR.mkdir()
     call_command('load_reference', '--only', 'countries', stdout=io.StringIO())
-    load_official_tables()
+    load_official_tables(actor=SYSTEM)
 
 
 def test_partners_and_one_partner_in_chinese(page):

@@ -4,23 +4,30 @@ import os
 import time
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from core.models import ObjectChange
-from trade import store
+from hamkor.permissions import SYSTEM
+from trade import schema
+from trade.analytics import aggregates, engine
+from trade.analytics.expressions import pair_totals
+from trade.analytics.monitor import Monitor
+from trade.importers import ImportRejected
 from trade.models import ImportRun, TradeSlice
-from trade.services import ImportRejected, record_flows
+from trade.services import record_flows
+from trade.store import housekeeping, layout
 
 pytestmark = pytest.mark.django_db
 
 
 def flows(rows):
-    names = [field.name for field in store.FLOW_SCHEMA if field.name != 'run_id']
+    names = [field.name for field in schema.FLOW_SCHEMA if field.name != 'run_id']
     return pa.table({name: [row[name] for row in rows] for name in names}, schema=_without_run_id())
 
 
 def _without_run_id():
-    return pa.schema([field for field in store.FLOW_SCHEMA if field.name != 'run_id'])
+    return pa.schema([field for field in schema.FLOW_SCHEMA if field.name != 'run_id'])
 
 
 def row(partner='CHN', product='850440', value=100.0, year=2023, flow='M', illustrative=True, **extra):
@@ -32,7 +39,7 @@ def row(partner='CHN', product='850440', value=100.0, year=2023, flow='M', illus
 
 
 def test_schema_contract():
-    assert [(field.name, str(field.type)) for field in store.FLOW_SCHEMA] == [
+    assert [(field.name, str(field.type)) for field in schema.FLOW_SCHEMA] == [
         ('source', 'string'),
         ('reporter', 'string'),
         ('partner', 'string'),
@@ -50,7 +57,7 @@ def test_schema_contract():
 
 
 def test_empty_store_is_a_typed_empty_table(trade_data_dir):
-    table = store.flows()
+    table = engine.flows()
 
     assert table.count().execute() == 0
     assert dict(table.schema().items())['year'].is_int16()
@@ -62,6 +69,7 @@ def test_record_flows_stores_a_generated_table_as_a_run(trade_data_dir):
         source='illustrative-hs6',
         illustrative=True,
         notes='generated for the demo',
+        actor=SYSTEM,
     )
 
     run = report.run
@@ -72,13 +80,13 @@ def test_record_flows_stores_a_generated_table_as_a_run(trade_data_dir):
         2,
         'generated for the demo',
     )
-    table = store.flows()
+    table = engine.flows()
     assert table.filter(table.year == 2023).value_usd.sum().execute() == 150.0
     assert set(table.run_id.execute()) == {run.pk}
     assert set(table.illustrative.execute()) == {True}
     # The same table again: nothing new, no run.
     again = record_flows(flows([row(), row(product='520100', value=50.0), row(year=2022)]),
-                         source='illustrative-hs6', illustrative=True)  # fmt: skip
+                         source='illustrative-hs6', illustrative=True, actor=SYSTEM)  # fmt: skip
     assert (again.run, again.count('unchanged'), ImportRun.objects.count()) == (None, 2, 1)
 
 
@@ -89,7 +97,7 @@ def test_record_flows_rejects_rows_that_break_the_rules(trade_data_dir):
     ])  # fmt: skip
 
     with pytest.raises(ImportRejected) as error:
-        record_flows(bad, source='illustrative-hs6', illustrative=True)
+        record_flows(bad, source='illustrative-hs6', illustrative=True, actor=SYSTEM)
 
     assert [str(rejection) for rejection in error.value.report.rejections] == [
         'table, row 2, column source, reporter, flow, year, month, classification, partner, product: duplicate flow',
@@ -106,11 +114,11 @@ def test_record_flows_rejects_rows_that_break_the_rules(trade_data_dir):
 def test_replacing_a_slice_is_logged_and_readers_see_only_current_rows(
     trade_data_dir, django_capture_on_commit_callbacks
 ):
-    first = record_flows(flows([row(value=100.0)]), source='illustrative-hs6', illustrative=True).run
+    first = record_flows(flows([row(value=100.0)]), source='illustrative-hs6', illustrative=True, actor=SYSTEM).run
     with django_capture_on_commit_callbacks(execute=True):
-        second = record_flows(flows([row(value=120.0)]), source='illustrative-hs6', illustrative=True).run
+        second = record_flows(flows([row(value=120.0)]), source='illustrative-hs6', illustrative=True, actor=SYSTEM).run
 
-    assert store.flows().value_usd.execute().tolist() == [120.0]
+    assert engine.flows().value_usd.execute().tolist() == [120.0]
     trade_slice = TradeSlice.objects.get()
     change = ObjectChange.objects.for_record(trade_slice).get(action='update')
     assert (change.before['run_id'], change.after['run_id'], change.before['row_count']) == (first.pk, second.pk, 1)
@@ -118,32 +126,30 @@ def test_replacing_a_slice_is_logged_and_readers_see_only_current_rows(
         {'source': 'illustrative-hs6', 'reporter': 'UZB', 'flow': 'M', 'year': 2023, 'month': 0,
          'classification': 'HS2017', 'action': 'replaced', 'rows': 1, 'previous_rows': 1},
     ]  # fmt: skip
-    assert not list((store.flows_directory() / 'illustrative-hs6').glob(f'run-{first.pk}-*'))
+    assert not list((layout.flows_directory() / 'illustrative-hs6').glob(f'run-{first.pk}-*'))
 
 
 def test_orphans_of_a_killed_import_are_removed(trade_data_dir):
-    record_flows(flows([row()]), source='illustrative-hs6', illustrative=True)
-    orphan = store.flows_directory() / 'illustrative-hs6' / 'run-999' / '_slice=0'
+    record_flows(flows([row()]), source='illustrative-hs6', illustrative=True, actor=SYSTEM)
+    orphan = layout.flows_directory() / 'illustrative-hs6' / 'run-999' / '_slice=0'
     orphan.mkdir(parents=True)
     (orphan / 'flows_0.parquet').write_bytes(b'PAR1')
 
-    assert store.remove_orphans() == []  # too young: it may belong to an import still writing
-    old = time.time() - store.ORPHAN_AGE_SECONDS - 10
+    assert housekeeping.remove_orphans() == []  # too young: it may belong to an import still writing
+    old = time.time() - housekeeping.ORPHAN_AGE_SECONDS - 10
     os.utime(orphan, (old, old))
 
-    assert store.remove_orphans() == [orphan]
+    assert housekeeping.remove_orphans() == [orphan]
     assert not orphan.parent.exists()
-    assert store.flows().count().execute() == 1
+    assert engine.flows().count().execute() == 1
 
 
 def test_flows_from_paths_reads_any_files_of_the_schema(trade_data_dir, tmp_path):
-    import pyarrow.parquet as pq
-
     table = flows([row(), row(product='520100')]).append_column('run_id', pa.array([7, 7], pa.int64()))
-    table = table.select([field.name for field in store.FLOW_SCHEMA]).cast(store.FLOW_SCHEMA)
+    table = table.select([field.name for field in schema.FLOW_SCHEMA]).cast(schema.FLOW_SCHEMA)
     pq.write_table(table, tmp_path / 'a.parquet')
 
-    read = store.flows_from_paths(store.connect(), [tmp_path / 'a.parquet'])
+    read = engine.flows_from_paths(engine.connect(), [tmp_path / 'a.parquet'])
 
     assert read.count().execute() == 2
     assert read.run_id.max().execute() == 7
@@ -160,8 +166,6 @@ BACI_2022 = (
 
 
 def test_rca_reads_exporter_totals_built_once_per_slice_content(trade_data_dir, baci_import):
-    from trade.analytics import Monitor
-
     baci_import(BACI_2022)
     trade_slice = TradeSlice.objects.get()
 
@@ -170,10 +174,10 @@ def test_rca_reads_exporter_totals_built_once_per_slice_content(trade_data_dir, 
     # in thousand USD in the file: the ratios are those of the values
     assert rca.set_index('product').rca.to_dict() == pytest.approx({'520100': (50 / 80) / (120 / 400),
                                                                      '080610': (30 / 80) / (130 / 400)})  # fmt: skip
-    totals = sorted(store.aggregates_directory().iterdir())
+    totals = sorted(layout.aggregates_directory().iterdir())
     assert [path.name for path in totals] == [f'{trade_slice.checksum}.parquet']
     built = totals[0].stat().st_mtime_ns
-    assert store.exporter_products_file(trade_slice.checksum, []) == totals[0]  # kept: not built again
+    assert aggregates.exporter_products_file(trade_slice.checksum, []) == totals[0]  # kept: not built again
     assert Monitor('CHN', 'UZB').rca(2022).set_index('product').rca.to_dict() == pytest.approx(
         {'520100': (70 / 220) / (120 / 400), '850440': (150 / 220) / (150 / 400)}
     )
@@ -182,21 +186,19 @@ def test_rca_reads_exporter_totals_built_once_per_slice_content(trade_data_dir, 
     baci_import(BACI_2022.replace('2022,860,398,080610,30,1', '2022,860,398,080610,90,1'))  # a revised year
     revised = TradeSlice.objects.get()
     assert Monitor('UZB', 'CHN').rca(2022).set_index('product').rca['080610'] == pytest.approx((90 / 140) / (190 / 460))
-    stale = store.aggregates_directory() / f'{trade_slice.checksum}.parquet'
-    assert stale.exists() and (store.aggregates_directory() / f'{revised.checksum}.parquet').exists()
-    assert store.remove_orphans(min_age_seconds=0) == [stale]
+    stale = layout.aggregates_directory() / f'{trade_slice.checksum}.parquet'
+    assert stale.exists() and (layout.aggregates_directory() / f'{revised.checksum}.parquet').exists()
+    assert housekeeping.remove_orphans(min_age_seconds=0) == [stale]
 
 
 def test_the_kept_sql_reads_the_current_files_after_an_import(trade_data_dir, baci_import):
-    from trade import analytics
-
     baci_import(BACI_2022)
-    before = analytics.Monitor('UZB', 'CHN').series()
-    sql = analytics.compiled_sql(analytics.pair_totals(store.flows_view(store.current_paths()), 'UZB', 'CHN'))
+    before = Monitor('UZB', 'CHN').series()
+    sql = engine.compiled_sql(pair_totals(engine.current_flows(), 'UZB', 'CHN'))
     baci_import(BACI_2022.replace('2022,860,156,520100,50,1', '2022,860,156,520100,60,1'))
 
-    after = analytics.Monitor('UZB', 'CHN').series()
+    after = Monitor('UZB', 'CHN').series()
 
     assert before.exports.tolist() == [50_000] and after.exports.tolist() == [60_000]
-    assert analytics.compiled_sql(analytics.pair_totals(store.flows_view(store.current_paths()), 'UZB', 'CHN')) is sql
+    assert engine.compiled_sql(pair_totals(engine.current_flows(), 'UZB', 'CHN')) is sql
     assert 'hamkor_flows' in sql

@@ -8,9 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import HSCode, ObjectChange
+from hamkor.permissions import SYSTEM
 from portfolio.demo import load_demo_portfolio
-from trade import projection, store
-from trade.analytics import Monitor
+from trade.analytics import engine, projection
+from trade.analytics.assessment import assess, target_path
+from trade.analytics.monitor import Monitor
 from trade.demo import (
     ANNOUNCED_YEAR,
     OfficialTotalsMissing,
@@ -18,7 +20,8 @@ from trade.demo import (
     load_demo_targets,
 )
 from trade.models import Target
-from trade.targets import assess, create_target, target_path
+from trade.services import create_target
+from trade.store import catalogue
 
 TURNOVER_2023 = 13_825_656_300.0  # 2,486,557.3 + 11,339,099.0 thousand USD (M49 156 in both files)
 T_90_DF2 = 1.8856180831641267  # Student's t, 0.9 quantile, 2 degrees of freedom
@@ -27,7 +30,7 @@ T_90_DF2 = 1.8856180831641267  # Student's t, 0.9 quantile, 2 degrees of freedom
 @pytest.fixture
 def report_targets(db, official):
     load_demo_portfolio()
-    load_demo_targets()
+    load_demo_targets(actor=SYSTEM)
     return Target.objects.select_related('claim__source')
 
 
@@ -126,7 +129,7 @@ def test_report_claims_become_targets_citing_them_once(report_targets):
     assert (announced.value_usd, announced.year, announced.claim.metric) == (
         Decimal('14000000000.00'), ANNOUNCED_YEAR, 'trade_turnover',
     )  # fmt: skip
-    assert load_demo_targets() == (0, 2)  # idempotent
+    assert load_demo_targets(actor=SYSTEM) == (0, 2)  # idempotent
     assert Target.objects.count() == 2
     assert ObjectChange.objects.for_record(target).get().channel == 'import'
 
@@ -168,12 +171,16 @@ def test_the_20_billion_target_assessed(report_targets):
 
 def test_target_rules(uzbekistan, china):
     with pytest.raises(ValidationError) as error:
-        create_target(kind='announced', metric='turnover', reporter=uzbekistan, partner=china, value_usd=1)
+        create_target(
+            kind='announced', metric='turnover', reporter=uzbekistan, partner=china, value_usd=1, actor=SYSTEM
+        )
     assert 'year' in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        create_target(metric='exports', reporter=uzbekistan, partner=china, value_usd=0)
+        create_target(metric='exports', reporter=uzbekistan, partner=china, value_usd=0, actor=SYSTEM)
     assert 'value_usd' in error.value.message_dict
-    balance = create_target(metric='balance', reporter=uzbekistan, partner=china, value_usd=Decimal('-4e9'), year=2030)
+    balance = create_target(
+        metric='balance', reporter=uzbekistan, partner=china, value_usd=Decimal('-4e9'), year=2030, actor=SYSTEM
+    )
     assert balance.value_usd == Decimal('-4000000000')
 
 
@@ -183,10 +190,10 @@ def test_target_rules(uzbekistan, china):
 
 
 def test_illustrative_products_add_up_to_the_official_totals_to_the_cent(official):
-    report = generate_illustrative_products()
+    report = generate_illustrative_products(actor=SYSTEM)
     assert report.count('new') == 14  # 7 years × 2 flows
 
-    flows = store.flows()
+    flows = engine.flows()
     generated = flows.filter(flows.source == 'illustrative-hs6')
     sums = generated.group_by(['flow', 'year']).aggregate(usd=generated.value_usd.sum()).execute()
     official_yearly = Monitor('UZB', 'CHN').yearly().set_index('year')
@@ -204,15 +211,15 @@ def test_illustrative_products_add_up_to_the_official_totals_to_the_cent(officia
 
 
 def test_illustrative_products_are_deterministic_and_idempotent(official):
-    generate_illustrative_products()
-    before = store.store_checksum()
+    generate_illustrative_products(actor=SYSTEM)
+    before = catalogue.store_checksum()
 
-    again = generate_illustrative_products()
+    again = generate_illustrative_products(actor=SYSTEM)
 
     assert again.count('unchanged') == 14 and again.count('new') == again.count('replaced') == 0
-    assert store.store_checksum() == before
+    assert catalogue.store_checksum() == before
 
 
 def test_generator_needs_the_official_totals(trade_data_dir, db):
     with pytest.raises(OfficialTotalsMissing):
-        generate_illustrative_products()
+        generate_illustrative_products(actor=SYSTEM)

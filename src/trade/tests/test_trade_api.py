@@ -2,6 +2,7 @@
 
 import pytest
 
+from hamkor.permissions import SYSTEM
 from portfolio.demo import load_demo_portfolio
 from trade.demo import generate_illustrative_products, load_demo_targets
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def official(official):
     """The official tables (conftest) with the report's figures and targets."""
     load_demo_portfolio()
-    load_demo_targets()
+    load_demo_targets(actor=SYSTEM)
 
 
 def test_monitor_series_with_its_source(api_as, official, django_assert_num_queries):
@@ -73,7 +74,7 @@ def test_targets_with_required_growth_projection_and_backtest(api_as, official, 
 
 
 def test_products_say_when_they_are_illustrative(api_as, official, django_assert_num_queries):
-    generate_illustrative_products()
+    generate_illustrative_products(actor=SYSTEM)
     api = api_as('anonymous')
     with django_assert_num_queries(3):  # slices, chapters → sections, section names
         response = api.get('/api/trade/products/?flow=M&year=2023')

@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hamkor.permissions import SYSTEM
 from trade.demo import OfficialTotalsMissing, generate_illustrative_products
-from trade.services import ImportRejected
+from trade.importers import ImportRejected
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, **options):
         try:
-            report = generate_illustrative_products(dry_run=dry_run)
+            report = generate_illustrative_products(actor=SYSTEM, dry_run=dry_run)
         except OfficialTotalsMissing as error:
             raise CommandError(str(error)) from error
         except ImportRejected as error:

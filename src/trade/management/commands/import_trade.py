@@ -5,9 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from hamkor.context import change_context
-from trade.importers import KINDS, build_importer
+from hamkor.permissions import SYSTEM
+from trade.importers import KINDS, ImportRejected, build_importer
 from trade.models import ColumnMapping
-from trade.services import ImportRejected, run_import
+from trade.services import run_import
 
 
 class Command(BaseCommand):
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         try:
             with change_context(channel='import'):
-                report = run_import(importer, dry_run=dry_run)
+                report = run_import(importer, actor=SYSTEM, dry_run=dry_run)
         except ImportRejected as rejected:
             for line in rejected.report.lines():
                 self.stdout.write(line)

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from trade import store
 from trade.models import ImportRun
+from trade.store.catalogue import store_checksum
 
 
 class Command(BaseCommand):
@@ -24,8 +24,8 @@ class Command(BaseCommand):
                 f'#{run.pk} {run.finished:%Y-%m-%d %H:%M} {run.source:24} {run.rows_accepted:>12} flows  '
                 f'{run.slices_new} new, {run.slices_replaced} replaced  {run.actor_name}  {files}'
             )
-        rows, checksum = store.store_checksum()
+        rows, checksum = store_checksum()
         self.stdout.write(f'store: {rows} current rows, checksum {checksum}')
         if remove_orphans:
-            removed = store.remove_orphans()
+            removed = remove_orphans()
             self.stdout.write(f'removed {len(removed)} orphaned directories')

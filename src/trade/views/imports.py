@@ -15,91 +15,21 @@ import shutil
 import time
 from pathlib import Path
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hamkor.auth import permission_required
-from trade.importers import build_importer
-from trade.importers.base import EDITIONS
+from trade import services
+from trade.forms import TradeImportForm
+from trade.importers import ImportRejected, build_importer
 from trade.models import ColumnMapping, ImportRun
-from trade.services import ImportRejected, run_import
 
 TEMPLATE = 'trade/import.html'
 TOKEN = re.compile(r'[0-9a-f]{32}')
 KEEP_SECONDS = 24 * 3600
-MAX_BYTES = 1024 * 1024 * 1024
-KINDS = [
-    ('uzstat', gettext_lazy('Official Uzbek partner-country table (Statistics Agency)')),
-    ('baci', gettext_lazy('BACI (CEPII) yearly file')),
-    ('comtrade', gettext_lazy('UN Comtrade API result (CSV or JSON)')),
-    ('customs', gettext_lazy('Customs statistics with a saved column mapping (CSV or XLSX)')),
-]
-
-
-class TradeImportForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy('Format'), choices=KINDS)
-    file = forms.FileField(
-        label=gettext_lazy('File'),
-        help_text=gettext_lazy(
-            'Files of several hundred megabytes are better imported on the command line (hamkor import-trade).'
-        ),
-    )
-    countries = forms.FileField(
-        label=gettext_lazy('Country code file'),
-        required=False,
-        help_text=gettext_lazy('BACI only: country_codes_V….csv from the same BACI release.'),
-    )
-    edition = forms.ChoiceField(
-        label=gettext_lazy('HS edition'),
-        required=False,
-        choices=[('', '—')] + [(edition, edition) for edition in EDITIONS],
-        help_text=gettext_lazy('BACI only: the edition of the release (HS17 → HS2017).'),
-    )
-    mapping = forms.ModelChoiceField(
-        label=gettext_lazy('Column mapping'),
-        queryset=ColumnMapping.objects.all(),
-        required=False,
-        to_field_name='key',
-        help_text=gettext_lazy('Customs only.'),
-    )
-    flow = forms.ChoiceField(
-        label=gettext_lazy('Flow'),
-        required=False,
-        choices=[
-            ('', gettext_lazy('from the file name')),
-            ('X', gettext_lazy('exports')),
-            ('M', gettext_lazy('imports')),
-        ],
-        help_text=gettext_lazy('Official tables only.'),
-    )
-    accept_unvalidated_edition = forms.BooleanField(
-        label=gettext_lazy('Accept HS codes of an edition that cannot be checked (no nomenclature loaded)'),
-        required=False,
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data['file']
-        if upload.size > MAX_BYTES:
-            raise ValidationError(_('The file is larger than %(size)s MB.') % {'size': MAX_BYTES // (1024 * 1024)})
-        return upload
-
-    def clean(self):
-        data = super().clean()
-        kind = data.get('kind')
-        if kind == 'baci':
-            if not data.get('countries'):
-                self.add_error('countries', _('A BACI file needs its country code file.'))
-            if not data.get('edition'):
-                self.add_error('edition', _('Say which HS edition the BACI file uses.'))
-        if kind == 'customs' and not data.get('mapping'):
-            self.add_error('mapping', _('Choose the column mapping of the file.'))
-        return data
 
 
 def upload_root() -> Path:
@@ -167,9 +97,9 @@ def importer_for(token: str):
     return importer, options
 
 
-def preview(importer):
+def preview(importer, actor):
     try:
-        return run_import(importer, dry_run=True)
+        return services.run_import(importer, actor=actor, dry_run=True)
     except ImportRejected as rejected:
         return rejected.report
 
@@ -190,7 +120,7 @@ def trade_import(request):
             except ValueError as error:
                 form.add_error(None, str(error))
             else:
-                context = {'report': preview(importer), 'token': token}
+                context = {'report': preview(importer, request.user), 'token': token}
     return render(request, TEMPLATE, {'form': form, **context})
 
 
@@ -201,7 +131,7 @@ def trade_import_apply(request):
         context = {'form': TradeImportForm(), 'error': _('The uploaded file is no longer available: upload it again.')}
         return render(request, TEMPLATE, context, status=400)
     try:
-        report = run_import(importer, actor=request.user)
+        report = services.run_import(importer, actor=request.user)
     except ImportRejected as rejected:
         context = {
             'form': TradeImportForm(),

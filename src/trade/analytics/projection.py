@@ -1,7 +1,7 @@
 """Required growth, projections with prediction intervals, and their back-test, for a yearly series.
 
-The series are short (a dozen or two yearly values), so the maths is plain numpy; every method is
-stated in docs/trade-monitor.md:
+The series are short (a dozen or two yearly values), so the maths is plain numpy, with scipy's
+Student t quantile; every method is stated in docs/trade-monitor.md:
 
 - Required growth to reach a target T* from the latest actual T₀ in n years: g = (T*/T₀)^(1/n) − 1
   (for a balance, which may be negative, the required change per year (B* − B₀)/n instead).
@@ -17,11 +17,11 @@ stated in docs/trade-monitor.md:
   change of the whole series). The projection shown is the method with the lower MASE.
 """
 
-import functools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import stats
 
 TREND = 'log_linear_trend'
 DRIFT = 'drift'
@@ -43,32 +43,11 @@ def required_change(latest: float, target: float, years: int) -> float | None:
     return None if years <= 0 else (target - latest) / years
 
 
-#
-# Student's t quantile (no scipy: the density integrated numerically, then bisection)
-#
-
-
-@functools.lru_cache(maxsize=256)
 def t_quantile(probability: float, df: int) -> float:
-    """The quantile of Student's t distribution with `df` degrees of freedom (accurate to ~1e-6)."""
+    """The quantile of Student's t distribution with `df` degrees of freedom."""
     if not 0 < probability < 1 or df < 1:
         raise ValueError('probability must be in (0, 1) and df ≥ 1')
-    if probability < 0.5:
-        return -t_quantile(1 - probability, df)
-    low, high = 0.0, 1.0
-    while _t_cdf(high, df) < probability:
-        high *= 2
-    for _ in range(60):
-        middle = (low + high) / 2
-        low, high = (middle, high) if _t_cdf(middle, df) < probability else (low, middle)
-    return (low + high) / 2
-
-
-def _t_cdf(x: float, df: int) -> float:
-    constant = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
-    points = np.linspace(0.0, x, 4001)
-    density = constant * (1 + points**2 / df) ** (-(df + 1) / 2)
-    return 0.5 + float(np.sum((density[1:] + density[:-1]) / 2 * np.diff(points)))
+    return float(stats.t.ppf(probability, df))
 
 
 #

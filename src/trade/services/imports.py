@@ -2,11 +2,11 @@
 
 Public entry points (the only way rows get into the store):
 
-    record_flows(table: pyarrow.Table, *, source: str, kind: str = 'generated', actor=None,
+    record_flows(table: pyarrow.Table, *, source: str, kind: str = 'generated', actor,
                  illustrative: bool = False, files: Sequence[FileInfo] = (), notes: str = '',
                  dry_run: bool = False) -> ImportReport
 
-        Stores a pyarrow table whose columns are trade.store.FLOW_SCHEMA (the run_id column may be
+        Stores a pyarrow table whose columns are trade.schema.FLOW_SCHEMA (the run_id column may be
         missing or null: it is set to the new run's id). Rows are grouped into slices
         (source, reporter, flow, year, month, classification); a slice whose content is identical
         to the current one is left alone, a different one replaces it (logged in the change log),
@@ -14,10 +14,14 @@ Public entry points (the only way rows get into the store):
         `illustrative` equal to the argument. Raises ImportRejected (with report.rejections) when
         the table breaks the schema; nothing is written then.
 
-    run_import(importer: trade.importers.Importer, *, actor=None, dry_run=False) -> ImportReport
+    run_import(importer: trade.importers.Importer, *, actor, dry_run=False) -> ImportReport
 
         Validates and converts the importer's files with DuckDB, then stores them like
         record_flows. Raises ImportRejected when any row is rejected; nothing is written then.
+
+    Both require the permission trade.add_importrun of `actor` (a user, or
+    hamkor.permissions.SYSTEM for commands and loaders), dry runs too: a dry run reads and checks
+    the whole file, the work of an import, and the import page offers it only to importers.
 
     ImportReport: .run (ImportRun or None for a dry run / rejection), .rows_read, .rows_accepted,
     .rejections (list of Rejection: file, line, column, reason), .slices (list of SliceChange:
@@ -27,31 +31,34 @@ Public entry points (the only way rows get into the store):
 
 from __future__ import annotations
 
+import getpass
 import shutil
 from collections.abc import Sequence
 
 import pyarrow as pa
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from hamkor.context import current_change_context
-from trade import store
-from trade.importers.base import (
-    FileInfo,
-    Importer,
-    ImportRejected,
-    ImportReport,
-    Rejection,
-    SliceChange,
-)
+from hamkor.permissions import is_system, require
+from trade.importers.base import Importer
+from trade.importers.checks import check_flows
+from trade.importers.report import FileInfo, ImportRejected, ImportReport, Rejection
+from trade.importers.uzstat import UzstatImporter
 from trade.models import ImportFile, ImportRun, TradeSlice
+from trade.schema import FLOW_SCHEMA, SLICE_KEY
+from trade.store import layout, writer
+from trade.store.housekeeping import remove_files
+from trade.store.writer import SliceChange
 
-__all__ = ['FileInfo', 'ImportRejected', 'ImportReport', 'Rejection', 'SliceChange', 'record_flows', 'run_import']
+PERMISSION = 'trade.add_importrun'
 
 
-def run_import(importer: Importer, *, actor=None, dry_run: bool = False) -> ImportReport:
+def run_import(importer: Importer, *, actor, dry_run: bool = False) -> ImportReport:
     """Validate the importer's files completely, then (unless dry_run) store them in one run."""
-    con = store.work_connection()
+    require(actor, PERMISSION)
+    con = writer.work_connection()
     try:
         report = importer.prepare(con)
         report.rejections.sort(key=lambda rejection: (rejection.file, rejection.line))
@@ -68,29 +75,30 @@ def record_flows(
     *,
     source: str,
     kind: str = 'generated',
-    actor=None,
+    actor,
     illustrative: bool = False,
     files: Sequence[FileInfo] = (),
     notes: str = '',
     dry_run: bool = False,
 ) -> ImportReport:
     """Store a table of flows produced in Python (a generator, a notebook) as one import run."""
-    con = store.work_connection()
+    require(actor, PERMISSION)
+    con = writer.work_connection()
     try:
         report = ImportReport(kind=kind, source=source, files=list(files), illustrative=illustrative, notes=notes)
         report.rows_read = table.num_rows
-        names = [field.name for field in store.FLOW_SCHEMA]
+        names = [field.name for field in FLOW_SCHEMA]
         missing = [name for name in names if name not in table.column_names and name != 'run_id']
         if missing:
             report.rejections.append(Rejection('table', 0, ', '.join(missing), 'missing columns'))
             raise ImportRejected(report)
         if 'run_id' not in table.column_names:
             table = table.append_column('run_id', pa.nulls(table.num_rows, pa.int64()))
-        table = table.select(names).cast(store.FLOW_SCHEMA)
+        table = table.select(names).cast(FLOW_SCHEMA)
         con.register('flows_arrow', table)
         con.execute('CREATE TEMP TABLE flows_in AS SELECT * FROM flows_arrow')
         con.unregister('flows_arrow')
-        store.check_flows(con, 'flows_in', report, source=source, illustrative=illustrative)
+        check_flows(con, 'flows_in', report, source=source, illustrative=illustrative)
         if report.rejections:
             raise ImportRejected(report)
         report.rows_accepted = report.rows_read
@@ -100,7 +108,7 @@ def record_flows(
 
 
 def _store(con, report: ImportReport, *, actor, dry_run: bool) -> ImportReport:
-    report.slices = store.plan_slices(con, 'flows_in', all_reporters=report.all_reporters, checksums=report.checksums)
+    report.slices = writer.plan_slices(con, 'flows_in', all_reporters=report.all_reporters, checksums=report.checksums)
     report.dry_run = dry_run
     if dry_run or not report.count('new') + report.count('replaced'):
         # Same data again: nothing new, not even a run (the report says every slice is unchanged).
@@ -110,8 +118,8 @@ def _store(con, report: ImportReport, *, actor, dry_run: bool) -> ImportReport:
     try:
         with transaction.atomic():
             run = _create_run(report, actor)
-            directory = store.run_directory(report.source, run.pk)
-            written = store.write_slices(
+            directory = layout.run_directory(report.source, run.pk)
+            written = writer.write_slices(
                 con, 'flows_in', run.pk, report.slices, directory, illustrative=report.illustrative,
                 all_reporters=report.all_reporters,
             )  # fmt: skip
@@ -124,13 +132,16 @@ def _store(con, report: ImportReport, *, actor, dry_run: bool) -> ImportReport:
         if directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
         raise
-    transaction.on_commit(lambda: store.remove_files(superseded))
+    transaction.on_commit(lambda: remove_files(superseded))
     return report
 
 
 def _create_run(report: ImportReport, actor) -> ImportRun:
     context = current_change_context()
-    actor = actor if getattr(actor, 'is_authenticated', False) else context.actor
+    # the user who imported, from the call or else from the change context; the operator
+    # (SYSTEM) is not a user and is named by the account that ran the command
+    users = [each for each in (actor, context.actor) if each is not None and not is_system(each)]
+    actor = next((user for user in users if getattr(user, 'is_authenticated', False)), None)
     run = ImportRun.objects.create(
         source=report.source,
         kind=report.kind,
@@ -167,8 +178,6 @@ def _create_run(report: ImportReport, actor) -> ImportRun:
 
 def _system_user() -> str:
     """The account that ran a command-line import (named as the change log names it)."""
-    import getpass
-
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -196,7 +205,7 @@ def _switch_slices(run: ImportRun, changes: list[SliceChange], written: dict[tup
                 setattr(trade_slice, name, value)
             trade_slice.save()  # logged: the change log keeps the previous run, checksum and row count
         else:
-            new.append(TradeSlice(**dict(zip(store.SLICE_KEY, change.key, strict=True)), **values))
+            new.append(TradeSlice(**dict(zip(SLICE_KEY, change.key, strict=True)), **values))
     # New slices are recorded by the run (slice_changes) rather than one change-log entry each:
     # a BACI year adds some 250 of them, and nothing is overwritten.
     TradeSlice.objects.bulk_create(new, batch_size=500)
@@ -209,10 +218,6 @@ OFFICIAL_TABLES = (
 )
 
 
-def load_official_tables(*, actor=None) -> list[ImportReport]:
+def load_official_tables(*, actor) -> list[ImportReport]:
     """Import the Statistics Agency's partner tables shipped in data/trade (idempotent)."""
-    from django.conf import settings
-
-    from trade.importers.uzstat import UzstatImporter
-
     return [run_import(UzstatImporter(settings.REFERENCE_DATA_DIR / path), actor=actor) for path in OFFICIAL_TABLES]

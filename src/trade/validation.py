@@ -1,8 +1,9 @@
-"""Writes of the saved column mappings of national customs files, and the check of a sample file.
+"""Validation of trade records that does not write: the rules of a target and of a saved column
+mapping of national customs files, and the check of a sample file against a mapping.
 
 A mapping is read by trade.importers.customs, which builds SQL from the column headers and
-flow codes: everything it relies on is checked here, before the mapping is saved, so that a
-mapping that can be saved is one the importer can use. The key names the source
+flow codes: everything it relies on is checked here, before trade.services saves the mapping,
+so that a mapping that can be saved is one the importer can use. The key names the source
 ("customs:<key>") of every slice imported with the mapping, so it is frozen once a run used it.
 """
 
@@ -12,15 +13,15 @@ import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.models import Country
 from trade.importers.customs import FIELDS, REQUIRED_FIELDS
-from trade.models import ColumnMapping, ImportRun
-from trade.models.runs import CLASSIFICATIONS
+from trade.models import ColumnMapping, ImportRun, Target
+from trade.schema import CLASSIFICATIONS, DELIMITERS, FLOWS
 
+TARGET_FIELDS = ('kind', 'metric', 'reporter', 'partner', 'value_usd', 'year', 'claim', 'note')
 MAPPING_FIELDS = (
     'key',
     'name',
@@ -33,10 +34,7 @@ MAPPING_FIELDS = (
     'delimiter',
     'encoding',
 )
-FLOWS = ('X', 'M', 'RX', 'RM')
 VALUE_SCALES = (1, 1000, 1_000_000)
-DELIMITERS = {',': gettext_lazy('comma'), ';': gettext_lazy('semicolon'), '|': gettext_lazy('vertical bar'),
-              '\t': gettext_lazy('tab')}  # fmt: skip
 FIELD_LABELS = {
     'year': gettext_lazy('year'),
     'month': gettext_lazy('month'),
@@ -50,19 +48,24 @@ FIELD_LABELS = {
 }
 
 
-#
-# Writes
-#
+def apply_fields(record, values: dict, names, label: str) -> None:
+    """Set the given fields on a record; a name that is not one of `names` is a programming error."""
+    unknown = set(values) - set(names)
+    if unknown:
+        raise TypeError(f'not fields of a {label}: {", ".join(sorted(unknown))}')
+    for name, value in values.items():
+        setattr(record, name, value)
 
 
-@transaction.atomic
-def create_mapping(**fields) -> ColumnMapping:
-    return _apply(ColumnMapping(), fields)
-
-
-@transaction.atomic
-def update_mapping(mapping: ColumnMapping, **fields) -> ColumnMapping:
-    return _apply(mapping, fields)
+def validate_target(target: Target) -> None:
+    """Raise ValidationError unless the target (its fields set) may be saved."""
+    if target.metric != Target.Metric.BALANCE and target.value_usd is not None and target.value_usd <= 0:
+        raise ValidationError({'value_usd': _('A target of turnover, exports or imports must be above zero.')})
+    if target.kind == Target.Kind.ANNOUNCED and not target.year:
+        raise ValidationError({'year': _('An announced figure for a past year needs its year.')})
+    if target.reporter_id and target.reporter_id == target.partner_id:
+        raise ValidationError({'partner': _('The partner must be another country.')})
+    target.full_clean()
 
 
 def used_by_runs(key: str) -> bool:
@@ -70,15 +73,12 @@ def used_by_runs(key: str) -> bool:
     return ImportRun.objects.filter(source=f'customs:{key}').exists()
 
 
-def _apply(mapping: ColumnMapping, fields: dict) -> ColumnMapping:
-    unknown = set(fields) - set(MAPPING_FIELDS)
-    if unknown:
-        raise TypeError(f'not fields of a column mapping: {", ".join(sorted(unknown))}')
-    stored_key = None
-    if mapping.pk is not None:
-        stored_key = ColumnMapping.objects.filter(pk=mapping.pk).values_list('key', flat=True).first()
-    for name, value in fields.items():
-        setattr(mapping, name, value)
+def validate_mapping(mapping: ColumnMapping, *, stored_key: str | None, given_reporter) -> None:
+    """Clean the mapping's fields in place (stripped headers and codes, Python's name of the
+    encoding, an upper-case reporter) or raise ValidationError with every problem by field.
+
+    `stored_key` is the key saved before (None for a new mapping); `given_reporter` the reporter
+    as given, for the message."""
     errors: dict[str, list[ValidationError]] = {}
 
     def add(field, error):
@@ -110,7 +110,7 @@ def _apply(mapping: ColumnMapping, fields: dict) -> ColumnMapping:
     if not Country.objects.filter(iso3=mapping.reporter).exists():
         add('reporter', ValidationError(
             _('“%(code)s” is not the ISO alpha-3 code of a country.'), code='reporter',
-            params={'code': fields.get('reporter', mapping.reporter)},
+            params={'code': given_reporter},
         ))  # fmt: skip
     if mapping.classification not in CLASSIFICATIONS:
         add('classification', ValidationError(
@@ -128,8 +128,6 @@ def _apply(mapping: ColumnMapping, fields: dict) -> ColumnMapping:
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    mapping.save()
-    return mapping
 
 
 def clean_columns(columns) -> tuple[dict, list[ValidationError]]:
@@ -218,7 +216,7 @@ def clean_encoding(encoding) -> str:
 
 
 #
-# Check of a sample file
+# Check of a sample file (nothing is saved)
 #
 
 
@@ -252,7 +250,7 @@ def sample_headers(upload, *, delimiter: str, encoding: str) -> list[str]:
 
 
 def _xlsx_headers(upload) -> list[str]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy, and needed only for XLSX samples: imported when one comes
 
     try:
         workbook = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)

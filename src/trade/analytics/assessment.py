@@ -1,68 +1,31 @@
-"""Targets: their writes (services), and where each target stands against the official series.
+"""Where a target stands against the official yearly series of its pair.
 
 `assess(target, yearly)` answers the committee's questions for one target: the latest actual, the
 growth needed to reach the target by a chosen year (and for 3–6 years), the projection of the
 series with its prediction interval, how good that projection was in the past (back-test against
 the naive random walk with drift), on-track/at-risk/off-track, and how the needed turnover splits
-into exports and imports under stated balance assumptions. The methods are in trade.projection.
+into exports and imports under stated balance assumptions. The methods are in
+trade.analytics.projection.
 """
 
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.translation import gettext as _
 
-from trade import projection
+from trade.analytics import projection
 from trade.models import Target
 
-TARGET_FIELDS = ('kind', 'metric', 'reporter', 'partner', 'value_usd', 'year', 'claim', 'note')
 TABLE_YEARS = (3, 4, 5, 6)
 DEFAULT_YEARS = 5  # a target without a year is assessed for the latest year + 5 unless another is chosen
+# How far ahead the series is projected, and so the latest year a target can be assessed by.
 PROJECT_YEARS = 15
 
 
-#
-# Writes
-#
+def by_years(latest_year: int) -> range:
+    """The years a target can be assessed by: after the latest year of the series and at most
+    PROJECT_YEARS later (the projection's horizon)."""
+    return range(latest_year + 1, latest_year + PROJECT_YEARS + 1)
 
-
-def _apply(target: Target, values: dict) -> Target:
-    unknown = set(values) - set(TARGET_FIELDS)
-    if unknown:
-        raise TypeError(f'not fields of a target: {", ".join(sorted(unknown))}')
-    for name, value in values.items():
-        setattr(target, name, value)
-    if target.metric != Target.Metric.BALANCE and target.value_usd is not None and target.value_usd <= 0:
-        raise ValidationError({'value_usd': _('A target of turnover, exports or imports must be above zero.')})
-    if target.kind == Target.Kind.ANNOUNCED and not target.year:
-        raise ValidationError({'year': _('An announced figure for a past year needs its year.')})
-    if target.reporter_id and target.reporter_id == target.partner_id:
-        raise ValidationError({'partner': _('The partner must be another country.')})
-    target.full_clean()
-    target.save()
-    return target
-
-
-@transaction.atomic
-def create_target(**values) -> Target:
-    return _apply(Target(), values)
-
-
-@transaction.atomic
-def update_target(*, target: Target, **values) -> Target:
-    return _apply(target, values)
-
-
-@transaction.atomic
-def delete_target(*, target: Target) -> None:
-    target.delete()
-
-
-#
-# Assessment
-#
 
 COLUMNS = {
     Target.Metric.TURNOVER: 'turnover',

@@ -1,26 +1,35 @@
-"""Downloads of the monitor's tables as CSV, XLSX or Parquet.
+"""The monitor's tables as downloaded (CSV, XLSX, Parquet), built from the pages' selectors.
 
 Every table says where its figures come from (source, classification) and whether they are
 official or illustrative, in columns of their own, so a file read on its own is still honest.
+Each table is the table of one page, with that page's parameters and form (trade.forms).
 """
 
 import io
 
 import pandas as pd
-from django.http import Http404, HttpResponse
-from django.utils import timezone
 
-from trade import analysis_views, selectors
+from trade import forms, selectors
 from trade.models import Target
+from trade.selectors import CachedMonitor
 
 FORMATS = {
     'csv': 'text/csv; charset=utf-8',
     'xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     'parquet': 'application/vnd.apache.parquet',
 }
-TABLES = (
-    'yearly', 'share', 'required-growth', 'projection', 'products', 'mirror', 'partners', 'rca', 'mirror-products',
-)  # fmt: skip
+# Each table and the form of its page's parameters.
+TABLES = {
+    'yearly': forms.DashboardForm,
+    'share': forms.DashboardForm,
+    'required-growth': forms.DashboardForm,
+    'projection': forms.DashboardForm,
+    'products': forms.DashboardForm,
+    'mirror': forms.DashboardForm,
+    'partners': forms.PartnersForm,
+    'rca': forms.AdvantageForm,
+    'mirror-products': forms.MirrorForm,
+}
 
 
 def _status(table: pd.DataFrame) -> pd.DataFrame:
@@ -29,38 +38,32 @@ def _status(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _digits(value) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def table_frame(name: str, monitor: selectors.CachedMonitor, params) -> pd.DataFrame:
-    if name == 'yearly':
-        return _status(monitor.yearly())
-    if name == 'share':
-        return _status(monitor.share())
-    if name == 'mirror':
-        return monitor.mirror()
+def table_frame(name: str, monitor: CachedMonitor, values: dict) -> pd.DataFrame:
+    """The table `name` with the valid parameters `values` of its form."""
     if name == 'rca':  # the whole table of one year (?year=, default the latest) of world data
-        year = _digits(params.get('year'))
-        return analysis_views.advantage_frame(analysis_views.advantage(monitor, year, complementarity=False))
+        return selectors.advantage(monitor, year=values['year']).frame
     if name == 'mirror-products':
-        result = analysis_views.mirror(
-            monitor, year=_digits(params.get('year')), digits=_digits(params.get('digits')) or 2,
-            importer=params.get('importer'),
-        )  # fmt: skip
-        return analysis_views.mirror_frame(result)
+        return selectors.mirror(
+            monitor, year=values['year'], digits=values['digits'], importer=values['importer']
+        ).frame
     if name == 'partners':  # one year (?year=) or every year
-        year = params.get('year', '')
-        if year.isdigit() and int(year) in monitor.partner_years():
-            return _status(monitor.partners(year=int(year)))
-        return _status(monitor.partner_table())
+        result = selectors.partners(monitor, year=values['year'])
+        return _status(result.every_year if values['year'] is None else result.table.copy())
+    board = selectors.dashboard(monitor, by=values['by'])
+    if name == 'yearly':
+        return _status(board.yearly)
+    if name == 'share':
+        return _status(board.share)
+    if name == 'mirror':
+        return board.mirror
     if name == 'products':
-        direction = params.get('flow', 'M') if params.get('flow') in selectors.DIRECTIONS else 'M'
-        return _status(monitor.top_products(direction=direction, n=None))
-    by = params.get('by')
-    by = int(by) if by and by.isdigit() else None
+        return _status(board.products_table(values['flow']))
+    return pd.DataFrame(_target_rows(board, name))
+
+
+def _target_rows(board, name: str) -> list[dict]:
     rows = []
-    for assessment in selectors.assessments(monitor, by=by):
+    for assessment in board.assessments:
         target = assessment.target
         if target.kind != Target.Kind.TARGET:
             continue
@@ -89,7 +92,7 @@ def table_frame(name: str, monitor: selectors.CachedMonitor, params) -> pd.DataF
                         'backtest_mape_pct': test.mape if test else None,
                         'backtest_mase': test.mase if test else None,
                     })  # fmt: skip
-    return pd.DataFrame(rows)
+    return rows
 
 
 def render_table(table: pd.DataFrame, format: str) -> bytes:
@@ -101,14 +104,3 @@ def render_table(table: pd.DataFrame, format: str) -> bytes:
     else:
         table.to_parquet(buffer, index=False)
     return buffer.getvalue()
-
-
-def table_download(request, name: str, format: str):
-    if name not in TABLES or format not in FORMATS:
-        raise Http404
-    monitor = selectors.CachedMonitor('UZB', 'CHN')
-    table = table_frame(name, monitor, request.GET)
-    response = HttpResponse(render_table(table, format), content_type=FORMATS[format])
-    stamp = timezone.localtime().strftime('%Y%m%d')
-    response['Content-Disposition'] = f'attachment; filename="hamkor-trade-{name}-{stamp}.{format}"'
-    return response
