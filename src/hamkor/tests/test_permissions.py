@@ -31,7 +31,7 @@ from portfolio.querysets import visible_levels
 from portfolio.services import create_organization, create_project
 from sources import services as sources_services
 from trade.models import ColumnMapping, ImportRun
-from trade.targets import create_target
+from trade.services import create_target
 
 pytestmark = pytest.mark.django_db
 
@@ -310,7 +310,9 @@ def objects(china):
     citation = sources_services.add_citation(
         record=project, source=source, locator='paragraph 1', confidence='medium', actor=SYSTEM
     )
-    target = create_target(metric='turnover', reporter=Country.objects.get(iso3='UZB'), partner=china, value_usd=20)
+    target = create_target(
+        metric='turnover', reporter=Country.objects.get(iso3='UZB'), partner=china, value_usd=20, actor=SYSTEM
+    )
     mapping = ColumnMapping.objects.create(
         key='customs-monthly', name='Customs', columns={}, reporter='UZB', classification='HS2017'
     )
