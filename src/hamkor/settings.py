@@ -210,6 +210,9 @@ CACHES = {
     }
 }
 
+# Fill the trade monitor's cache as soon as an import commits (trade.selectors.warm).
+HAMKOR_WARM_CACHE_AFTER_IMPORT = env_bool('HAMKOR_WARM_CACHE_AFTER_IMPORT', True)
+
 LOGGING = {
     'version': 1,
     'disable_existing_loggers': False,

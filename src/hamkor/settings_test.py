@@ -25,3 +25,5 @@ DATA_DIR = Path(tempfile.mkdtemp(prefix='hamkor-test-data-'))
 MEDIA_ROOT = DATA_DIR / 'media'
 atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)
 CACHES['default']['LOCATION'] = str(DATA_DIR / 'cache')  # noqa: F405
+# Most tests import files only to read them back; the warming has a test of its own.
+HAMKOR_WARM_CACHE_AFTER_IMPORT = False

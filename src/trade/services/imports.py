@@ -48,6 +48,7 @@ from trade.importers.report import FileInfo, ImportRejected, ImportReport, Rejec
 from trade.importers.uzstat import UzstatImporter
 from trade.models import ImportFile, ImportRun, TradeSlice
 from trade.schema import FLOW_SCHEMA, SLICE_KEY
+from trade.selectors.warm import warm_cache_quietly
 from trade.store import layout, writer
 from trade.store.housekeeping import remove_files
 from trade.store.writer import SliceChange
@@ -133,6 +134,8 @@ def _store(con, report: ImportReport, *, actor, dry_run: bool) -> ImportReport:
             shutil.rmtree(directory, ignore_errors=True)
         raise
     transaction.on_commit(lambda: remove_files(superseded))
+    if settings.HAMKOR_WARM_CACHE_AFTER_IMPORT:
+        transaction.on_commit(warm_cache_quietly)
     return report
 
 
