@@ -5,9 +5,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-from accounts.models import Side, User
+from accounts.models import User
 from accounts.roles import CN_ANALYST, ROLES, SECRETARIAT, UZ_ANALYST
 from accounts.services import create_user
+from core.choices import Side
 
 DEMO_SIDES = {SECRETARIAT: Side.JOINT, UZ_ANALYST: Side.UZBEKISTAN, CN_ANALYST: Side.CHINA}
 

@@ -2,15 +2,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import Side
 from hamkor.models import ChangeLoggedMixin
 
-
-class Side(models.TextChoices):
-    """Which side of the cooperation a user or record belongs to."""
-
-    UZBEKISTAN = 'UZ', _('Uzbekistan')
-    CHINA = 'CN', _('China')
-    JOINT = 'JOINT', _('Joint')
+__all__ = ['Side', 'User']  # Side is defined in core.choices; importing it from here still works
 
 
 class User(ChangeLoggedMixin, AbstractUser):
@@ -18,7 +13,7 @@ class User(ChangeLoggedMixin, AbstractUser):
 
     side = models.CharField(_('side'), max_length=5, choices=Side.choices, default=Side.JOINT)
     organization = models.ForeignKey(
-        'portfolio.Organization',
+        'organizations.Organization',
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -31,10 +31,10 @@ ROLE_LABELS = {
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SECRETARIAT: [
         'core.view_objectchange',
-        'portfolio.view_organization',
-        'portfolio.add_organization',
-        'portfolio.change_organization',
-        'portfolio.delete_organization',
+        'organizations.view_organization',
+        'organizations.add_organization',
+        'organizations.change_organization',
+        'organizations.delete_organization',
         'portfolio.view_project',
         'portfolio.add_project',
         'portfolio.change_project',
@@ -57,7 +57,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         'trade.change_columnmapping',
     ],
     UZ_ANALYST: [
-        'portfolio.view_organization',
+        'organizations.view_organization',
         'portfolio.view_project',
         'portfolio.view_partner_project',
         'trade.add_importrun',
@@ -65,10 +65,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         'trade.add_columnmapping',
         'trade.change_columnmapping',
     ],
-    CN_ANALYST: ['portfolio.view_organization', 'portfolio.view_project', 'portfolio.view_partner_project'],
-    CERT_EVALUATOR: ['portfolio.view_organization'],
-    CERT_REVIEWER: ['portfolio.view_organization'],
-    CERT_DECISION: ['portfolio.view_organization'],
+    CN_ANALYST: ['organizations.view_organization', 'portfolio.view_project', 'portfolio.view_partner_project'],
+    CERT_EVALUATOR: ['organizations.view_organization'],
+    CERT_REVIEWER: ['organizations.view_organization'],
+    CERT_DECISION: ['organizations.view_organization'],
     APPLICANT: [],
 }
 

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Side, User
+from accounts.models import User
 from accounts.roles import ROLES
+from core.choices import Side
 
 
 def _check_roles(roles: list[str]) -> None:

@@ -4,8 +4,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import Side
 from accounts.services import create_user
+from core.choices import Side
 from hamkor.testing.fixtures import PASSWORD
 
 

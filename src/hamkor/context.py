@@ -26,7 +26,8 @@ class ChangeContext:
     def actor(self):
         """The acting user, or None when the change is made by an anonymous process."""
         user = self.actor_getter()
-        if user is None or not getattr(user, 'is_authenticated', False):
+        # The operator (hamkor.permissions.SYSTEM) is not a user: the log names the process.
+        if user is None or getattr(user, 'is_system', False) or not getattr(user, 'is_authenticated', False):
             return None
         return user
 

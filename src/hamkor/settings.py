@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     'hamkor',
     'core',
     'accounts',
+    'organizations',
     'sources',
     'portfolio',
     'trade',
@@ -190,7 +191,7 @@ SPECTACULAR_SETTINGS = {
     'COMPONENT_SPLIT_REQUEST': True,
     'ENUM_NAME_OVERRIDES': {
         'ProjectStatusEnum': 'portfolio.choices.ProjectStatus',
-        'OrganizationStatusEnum': 'portfolio.models.OrganizationStatus',
+        'OrganizationStatusEnum': 'organizations.choices.OrganizationStatus',
         'SourceKindEnum': 'sources.models.Source.Kind',
         'ClaimMetricEnum': 'sources.models.Claim.Metric',
     },

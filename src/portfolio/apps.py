@@ -8,16 +8,12 @@ class PortfolioConfig(AppConfig):
 
     def ready(self):
         from hamkor.registry import DemoLoader, NavItem, register_demo_loader, register_navigation
-        from portfolio import demo
-        from portfolio.models import Organization, Project
+        from organizations.selectors import register_detail_part
+        from portfolio import demo, selectors
+        from portfolio.models import Project
         from sources.selectors import CitableType, register_citable
 
         register_navigation(NavItem(_('Portfolio'), 'portfolio:dashboard', 'portfolio', 10, namespaces=('portfolio',)))
         register_demo_loader(DemoLoader('portfolio', demo.demo_lines, order=10))
         register_citable(CitableType('project', _('project'), 'portfolio.Project', Project.objects.visible_to))
-        # The registry of organizations is public.
-        register_citable(
-            CitableType(
-                'organization', _('organization'), 'portfolio.Organization', lambda user: Organization.objects.all()
-            )
-        )
+        register_detail_part('projects', selectors.organization_projects)

@@ -18,6 +18,9 @@ from django.db import transaction
 
 from core.models import Country, Currency
 from hamkor.context import change_context
+from hamkor.permissions import SYSTEM
+from organizations import services as organization_services
+from organizations.models import Organization
 from portfolio import services
 from portfolio.choices import FinanceType, ProjectStatus, Region, TransactionType
 from portfolio.models import (
@@ -26,7 +29,6 @@ from portfolio.models import (
     BudgetType,
     CooperationSector,
     DocumentLink,
-    Organization,
     PlannedDisbursement,
     Project,
 )
@@ -284,7 +286,7 @@ def _organization(report, source, locator_key, *, aliases, confidence=Confidence
     if existing:
         report.existing += 1
         return existing
-    organization = services.create_organization(aliases=aliases, **values)
+    organization = organization_services.create_organization(actor=SYSTEM, aliases=aliases, **values)
     cite(organization, source, locator_key, confidence)
     report.created += 1
     return organization

@@ -2,9 +2,10 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Side
+from core.choices import Side
+from organizations.models import Organization
 from portfolio.choices import ProjectStatus, Region, Stage, Visibility
-from portfolio.models import CooperationSector, Organization, Participant, Project, Transaction
+from portfolio.models import CooperationSector, Participant, Project, Transaction
 
 # A participant's side is its organization's country (see Participant); other countries are neither side.
 SIDE_COUNTRY = {Side.UZBEKISTAN: 'UZB', Side.CHINA: 'CHN'}
@@ -82,15 +83,3 @@ class ProjectFilter(django_filters.FilterSet):
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS[value])
-
-
-class OrganizationFilter(django_filters.FilterSet):
-    country = django_filters.CharFilter(field_name='country__iso3', lookup_expr='iexact')
-    q = django_filters.CharFilter(method='search', label='name in any language')
-
-    class Meta:
-        model = Organization
-        fields = ['kind', 'status', 'country', 'q']
-
-    def search(self, queryset, name, value):
-        return queryset.search(value)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import CodelistItem, Currency
 from hamkor.numbers import plain
+from organizations.models import Organization
 from portfolio.choices import ParticipantRole, ProjectStatus
 from portfolio.models import (
     ACTIVITY_DOCUMENT_CATEGORY,
@@ -14,7 +15,6 @@ from portfolio.models import (
     Budget,
     CooperationSector,
     DocumentLink,
-    Organization,
     PlannedDisbursement,
     Project,
     Transaction,
@@ -22,7 +22,6 @@ from portfolio.models import (
 from portfolio.services import (
     BUDGET_FIELDS,
     DOCUMENT_FIELDS,
-    ORGANIZATION_FIELDS,
     PLANNED_DISBURSEMENT_FIELDS,
     PROJECT_FIELDS,
     TRANSACTION_FIELDS,
@@ -31,23 +30,6 @@ from portfolio.services import (
 from sources.models import Source
 
 DATE_INPUT = forms.DateInput(attrs={'type': 'date'})
-
-
-class OrganizationForm(forms.ModelForm):
-    website = forms.URLField(label=capfirst(_('website')), required=False, assume_scheme='https')
-    aliases = forms.CharField(
-        label=_('Aliases'),
-        required=False,
-        widget=forms.Textarea(attrs={'rows': 3}),
-        help_text=_('Other names, abbreviations and transliterations, one per line.'),
-    )
-
-    class Meta:
-        model = Organization
-        fields = ORGANIZATION_FIELDS
-
-    def clean_aliases(self):
-        return [line.strip() for line in self.cleaned_data['aliases'].splitlines() if line.strip()]
 
 
 class ProjectForm(forms.ModelForm):

@@ -13,7 +13,7 @@ def visible_levels(user) -> list[str]:
     secretariat and the analysts) also see partner projects and those of their own side (the
     joint side counts as both); the secretariat sees restricted ones.
     """
-    from accounts.models import Side
+    from core.choices import Side
     from portfolio.choices import Visibility
 
     if user is None or not user.is_authenticated:

@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
+from organizations.models import Organization
 from portfolio.choices import Region, Stage, ValueBasis
-from portfolio.models import CooperationSector, Organization, Project, ProjectSector, Transaction
+from portfolio.models import CooperationSector, Project, ProjectSector, Transaction
 from portfolio.querysets import visible_levels
 from portfolio.state import current_token
 from sources.models import Claim
@@ -241,3 +242,12 @@ def drill_down(user, dimension: str, key: str) -> list[Contribution]:
 def illustrative_total(user) -> Decimal:
     """How much of the headline comes from illustrative (demonstration) records."""
     return cents(summary_stats(user)['illustrative'])
+
+
+def organization_projects(user, organization):
+    """The projects `user` may see in which `organization` takes part or finances an amount
+    (a part of the organization's page, registered in apps.py)."""
+    visible = Project.objects.visible_to(user)
+    projects = visible.filter(participants__organization=organization).distinct()
+    financed = visible.filter(transactions__provider=organization).distinct()
+    return (projects | financed).distinct().order_by('identifier')

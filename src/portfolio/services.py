@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.fx import RateUnavailable, convert
 from hamkor.context import current_change_context
+from organizations.models import Organization
 from portfolio.aggregation import refresh_projects
 from portfolio.choices import LIFECYCLE, ProjectStatus
 from portfolio.models import (
@@ -20,8 +21,6 @@ from portfolio.models import (
     CooperationSector,
     DocumentLink,
     Milestone,
-    Organization,
-    OrganizationAlias,
     Participant,
     PlannedAmount,
     PlannedDisbursement,
@@ -30,76 +29,6 @@ from portfolio.models import (
     StatusChange,
     Transaction,
 )
-from portfolio.names import check_new_names_are_free, normalize_name, organizations_named
-
-#
-# Organizations
-#
-
-ORGANIZATION_FIELDS = (
-    'name_en',
-    'name_ru',
-    'name_zh',
-    'name_uz',
-    'kind',
-    'status',
-    'country',
-    'iati_identifier',
-    'tax_id',
-    'website',
-    'is_illustrative',
-)
-
-
-@transaction.atomic
-def create_organization(*, aliases: list[str] = (), allow_duplicate: bool = False, **values) -> Organization:
-    organization = Organization(**values)
-    organization.full_clean()
-    names = [organization.name_en, organization.name_ru, organization.name_zh, organization.name_uz, *aliases]
-    if not allow_duplicate:
-        duplicates = organizations_named([name for name in names if name])
-        if duplicates:
-            raise ValidationError(
-                {
-                    'name_en': _('An organization with this name already exists: %(names)s.')
-                    % {'names': '; '.join(f'{d.name_en} (#{d.pk})' for d in duplicates)}
-                }
-            )
-    organization.save()
-    set_aliases(organization=organization, aliases=aliases)
-    return organization
-
-
-@transaction.atomic
-def update_organization(*, organization: Organization, aliases: list[str] | None = None, **values) -> Organization:
-    for name, value in values.items():
-        if name not in ORGANIZATION_FIELDS:
-            raise TypeError(f'{name} is not an editable field of an organization')
-        setattr(organization, name, value)
-    organization.full_clean()
-    check_new_names_are_free(organization, aliases)
-    organization.save()
-    if aliases is not None:
-        set_aliases(organization=organization, aliases=aliases)
-    return organization
-
-
-@transaction.atomic
-def set_aliases(*, organization: Organization, aliases) -> None:
-    wanted = {normalize_name(alias): alias.strip() for alias in aliases if alias.strip()}
-    organization.aliases.exclude(normalized__in=wanted).delete()
-    existing = set(organization.aliases.values_list('normalized', flat=True))
-    OrganizationAlias.objects.bulk_create(
-        OrganizationAlias(organization=organization, name=name, normalized=key)
-        for key, name in wanted.items()
-        if key not in existing
-    )
-
-
-@transaction.atomic
-def delete_organization(*, organization: Organization) -> None:
-    organization.delete()
-
 
 #
 # Projects

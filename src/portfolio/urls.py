@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from portfolio import exports, import_views, organization_import_views, views
+from portfolio import exports, import_views, views
 
 app_name = 'portfolio'
 urlpatterns = [
@@ -25,10 +25,6 @@ urlpatterns = [
     path('projects/<int:pk>/relations/new/', views.relation_create, name='relation_create'),
     path('projects/<int:pk>/<str:part>/new/', views.project_item_create, name='project_add'),
     path('projects/<int:pk>/<str:part>/<int:item>/remove/', views.project_remove, name='project_remove'),
-    path('organizations/', views.organization_list, name='organization_list'),
-    path('organizations/new/', views.organization_create, name='organization_create'),
-    path('organizations/import/', organization_import_views.organization_import, name='organization_import'),
-    path('organizations/<int:pk>/', views.organization_detail, name='organization_detail'),
-    path('organizations/<int:pk>/edit/', views.organization_edit, name='organization_edit'),
-    path('organizations/<int:pk>/delete/', views.organization_delete, name='organization_delete'),
+    # The registry of organizations (organizations.urls), named in this namespace as it always was.
+    path('organizations/', include('organizations.urls')),
 ]

@@ -1,9 +1,9 @@
-"""Pages of the portfolio: dashboard with drill-downs, projects, organizations."""
+"""Pages of the portfolio: dashboard with drill-downs, projects (the organizations' pages are organizations.views)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, ProtectedError, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,12 +13,11 @@ from core.models import CodelistItem, ObjectChange
 from hamkor.auth import permission_required
 from hamkor.charts import bar_chart, to_json
 from portfolio import selectors, services
-from portfolio.filters import OrganizationFilter, ProjectFilter
+from portfolio.filters import ProjectFilter
 from portfolio.forms import (
     BudgetForm,
     DocumentForm,
     MilestoneForm,
-    OrganizationForm,
     ParticipantForm,
     PlannedDisbursementForm,
     ProjectForm,
@@ -26,7 +25,7 @@ from portfolio.forms import (
     StatusForm,
     TransactionForm,
 )
-from portfolio.models import DOCUMENT_CATEGORY_CODELIST, Organization, Project, ProjectSector
+from portfolio.models import DOCUMENT_CATEGORY_CODELIST, Project, ProjectSector
 from portfolio.services import Relation
 from sources.models import Citation
 
@@ -361,77 +360,3 @@ def project_remove(request, pk, part, item):
         return redirect(project)
     context = {'project': project, 'record': record, 'what': what}
     return render(request, 'portfolio/project_remove_confirm.html', context)
-
-
-#
-# Organizations
-#
-
-
-def organization_list(request):
-    filtered = OrganizationFilter(request.GET, queryset=Organization.objects.select_related('country'))
-    page = Paginator(filtered.qs, 50).get_page(request.GET.get('page'))
-    return render(request, 'portfolio/organization_list.html', {'filter': filtered, 'page': page})
-
-
-def organization_detail(request, pk):
-    organization = get_object_or_404(Organization.objects.select_related('country'), pk=pk)
-    history = ObjectChange.objects.for_record(organization) if request.user.has_perm('core.view_objectchange') else None
-    projects = Project.objects.visible_to(request.user).filter(participants__organization=organization).distinct()
-    financed = Project.objects.visible_to(request.user).filter(transactions__provider=organization).distinct()
-    context = {
-        'organization': organization,
-        'history': history,
-        'aliases': organization.aliases.all(),
-        'projects': (projects | financed).distinct().order_by('identifier'),
-        'citations': Citation.objects.for_record(organization),
-    }
-    return render(request, 'portfolio/organization_detail.html', context)
-
-
-@permission_required('portfolio.add_organization')
-def organization_create(request):
-    form = OrganizationForm(request.POST or None)
-    if request.method == 'POST' and form.is_valid():
-        try:
-            organization = services.create_organization(**form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _('Organization created.'))
-            return redirect(organization)
-    return render(request, 'portfolio/organization_form.html', {'form': form})
-
-
-@permission_required('portfolio.change_organization')
-def organization_edit(request, pk):
-    organization = get_object_or_404(Organization, pk=pk)
-    form = OrganizationForm(request.POST or None, instance=organization)
-    if not form.is_bound:
-        form.initial['aliases'] = '\n'.join(alias.name for alias in organization.aliases.all())
-    if request.method == 'POST' and form.is_valid():
-        try:
-            services.update_organization(organization=organization, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _('Organization saved.'))
-            return redirect(organization)
-    return render(request, 'portfolio/organization_form.html', {'form': form, 'organization': organization})
-
-
-@permission_required('portfolio.delete_organization')
-def organization_delete(request, pk):
-    organization = get_object_or_404(Organization, pk=pk)
-    if request.method == 'POST':
-        try:
-            services.delete_organization(organization=organization)
-        except ProtectedError:
-            messages.error(
-                request,
-                _('This organization is still referenced (by users, projects or amounts) and cannot be deleted.'),
-            )
-            return redirect(organization)
-        messages.success(request, _('Organization deleted.'))
-        return redirect('portfolio:organization_list')
-    return render(request, 'portfolio/organization_confirm_delete.html', {'organization': organization})

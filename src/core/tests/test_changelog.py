@@ -5,8 +5,9 @@ import pytest
 from accounts.services import set_roles
 from core.models import ObjectChange
 from hamkor.context import change_context
-from portfolio.models import Organization
-from portfolio.services import create_organization, delete_organization, update_organization
+from hamkor.permissions import SYSTEM
+from organizations.models import Organization
+from organizations.services import create_organization, delete_organization, update_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,10 @@ def test_create_update_delete_are_logged_with_actor_channel_and_values(make_user
     ObjectChange.objects.all().delete()
 
     with change_context(channel='api', actor=actor, request_id='req-1'):
-        bank = create_organization(**bank_values)
+        bank = create_organization(actor=SYSTEM, **bank_values)
         bank_id = bank.pk
-        update_organization(organization=bank, name_ru='Экспортно-импортный банк Китая')
-        delete_organization(organization=bank)
+        update_organization(actor=SYSTEM, organization=bank, name_ru='Экспортно-импортный банк Китая')
+        delete_organization(actor=SYSTEM, organization=bank)
 
     changes = list(ObjectChange.objects.order_by('id'))
     assert [(c.action, c.channel, c.actor, c.actor_name, c.request_id) for c in changes] == [
@@ -56,16 +57,16 @@ def test_create_update_delete_are_logged_with_actor_channel_and_values(make_user
 
 
 def test_a_save_that_changes_nothing_is_not_logged(bank_values):
-    bank = create_organization(**bank_values)
+    bank = create_organization(actor=SYSTEM, **bank_values)
     count = ObjectChange.objects.count()
 
-    update_organization(organization=bank, name_en='Export-Import Bank of China')
+    update_organization(actor=SYSTEM, organization=bank, name_en='Export-Import Bank of China')
 
     assert ObjectChange.objects.count() == count
 
 
 def test_writes_outside_any_request_are_logged_as_command_line(bank_values):
-    bank = create_organization(**bank_values)
+    bank = create_organization(actor=SYSTEM, **bank_values)
 
     change = ObjectChange.objects.for_record(bank).get()
     assert (change.channel, change.actor, change.actor_name, change.request_id) == (
@@ -78,9 +79,9 @@ def test_writes_outside_any_request_are_logged_as_command_line(bank_values):
 
 def test_jobs_and_imports_name_their_channel(bank_values):
     with change_context(channel='job', request_id='job-42'):
-        bank = create_organization(**bank_values)
+        bank = create_organization(actor=SYSTEM, **bank_values)
     with change_context(channel='import', request_id='import-7'):
-        update_organization(organization=bank, status='closed')
+        update_organization(actor=SYSTEM, organization=bank, status='closed')
 
     assert list(ObjectChange.objects.for_record(bank).order_by('id').values_list('channel', 'request_id')) == [
         ('job', 'job-42'),
@@ -133,8 +134,8 @@ def test_pruning_deletes_only_entries_older_than_the_retention_period(bank_value
     from django.core.management import CommandError, call_command
     from django.utils import timezone
 
-    bank = create_organization(**bank_values)
-    update_organization(organization=bank, status='closed')
+    bank = create_organization(actor=SYSTEM, **bank_values)
+    update_organization(actor=SYSTEM, organization=bank, status='closed')
     old = ObjectChange.objects.for_record(bank).get(action='create')
     ObjectChange.objects.filter(pk=old.pk).update(time=timezone.now() - datetime.timedelta(days=400))
 

@@ -26,9 +26,10 @@ from accounts.models import Side
 from accounts.roles import CN_ANALYST, ROLES, UZ_ANALYST
 from core.models import CodelistItem, Country, Currency, ExchangeRate, ObjectChange
 from hamkor.permissions import SYSTEM
+from organizations.services import create_organization
 from portfolio import services as portfolio_services
 from portfolio.querysets import visible_levels
-from portfolio.services import create_organization, create_project
+from portfolio.services import create_project
 from sources import services as sources_services
 from trade.models import ColumnMapping, ImportRun
 from trade.services import create_target
@@ -116,10 +117,10 @@ WEB = [
     ),  # fmt: skip
     web('portfolio:organization_list', '/portfolio/organizations/'),
     web('portfolio:organization_detail', '/portfolio/organizations/{org}/'),
-    web('portfolio:organization_create', '/portfolio/organizations/new/', 'portfolio.add_organization'),
-    web('portfolio:organization_import', '/portfolio/organizations/import/', 'portfolio.add_organization'),
-    web('portfolio:organization_edit', '/portfolio/organizations/{org}/edit/', 'portfolio.change_organization'),
-    web('portfolio:organization_delete', '/portfolio/organizations/{org}/delete/', 'portfolio.delete_organization'),
+    web('portfolio:organization_create', '/portfolio/organizations/new/', 'organizations.add_organization'),
+    web('portfolio:organization_import', '/portfolio/organizations/import/', 'organizations.add_organization'),
+    web('portfolio:organization_edit', '/portfolio/organizations/{org}/edit/', 'organizations.change_organization'),
+    web('portfolio:organization_delete', '/portfolio/organizations/{org}/delete/', 'organizations.delete_organization'),
     web('trade:dashboard', '/trade/'),
     web('trade:import', '/trade/import/', 'trade.add_importrun'),
     web('trade:run_list', '/trade/runs/'),
@@ -181,16 +182,16 @@ API = [
     api('reference-dataset-list', '/api/reference/datasets/'),
     api('reference-dataset-detail', '/api/reference/datasets/hs2022/'),
     api('organization-list', '/api/organizations/'),
-    api('organization-list', '/api/organizations/', 'portfolio.add_organization', 'post', ORGANIZATION, ok=201),
+    api('organization-list', '/api/organizations/', 'organizations.add_organization', 'post', ORGANIZATION, ok=201),
     api('organization-detail', '/api/organizations/{org}/'),
     api(
         'organization-detail',
         '/api/organizations/{org}/',
-        'portfolio.change_organization',
+        'organizations.change_organization',
         'patch',
         {'status': 'closed'},
     ),  # fmt: skip
-    api('organization-detail', '/api/organizations/{org}/', 'portfolio.delete_organization', 'delete', ok=204),
+    api('organization-detail', '/api/organizations/{org}/', 'organizations.delete_organization', 'delete', ok=204),
     api('portfolio-summary', '/api/portfolio/summary/'),
     api('portfolio-breakdown', '/api/portfolio/breakdown/sector/'),
     api('portfolio-drill-down', '/api/portfolio/breakdown/stage/pipeline/'),
@@ -294,7 +295,7 @@ def trade_run():
 
 @pytest.fixture
 def objects(china):
-    organization = create_organization(name_en='Export-Import Bank of China', kind='bank', country=china)
+    organization = create_organization(name_en='Export-Import Bank of China', kind='bank', country=china, actor=SYSTEM)
     project = create_project(identifier='P-1', title_en='Railway')
     parts = project_parts(project)
     for visibility, identifier, title in SENTINELS:

@@ -3,7 +3,6 @@ from django.urls import path
 from portfolio.api import views
 
 routes = [
-    ('organizations', views.OrganizationViewSet, 'organization'),
     ('projects', views.ProjectViewSet, 'project'),
 ]
 

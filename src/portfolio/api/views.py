@@ -10,50 +10,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.views import NamesField
-from core.models import Country, Currency
+from core.models import Currency
 from hamkor.permissions import action_permission
 from portfolio import selectors, services
 from portfolio.choices import ProjectStatus
-from portfolio.filters import OrganizationFilter, ProjectFilter
+from portfolio.filters import ProjectFilter
 from portfolio.models import (
     Budget,
     CooperationSector,
     DocumentLink,
-    Organization,
     PlannedDisbursement,
     Project,
     ProjectSector,
 )
 from sources.models import Source
-
-
-class OrganizationSerializer(serializers.ModelSerializer):
-    country = serializers.SlugRelatedField(slug_field='iso3', queryset=Country.objects.all())
-    names = NamesField()
-
-    class Meta:
-        model = Organization
-        fields = ['id', 'names', *services.ORGANIZATION_FIELDS, 'created', 'last_updated']
-        read_only_fields = ['created', 'last_updated']
-        extra_kwargs = {name: {'write_only': True} for name in ('name_en', 'name_ru', 'name_zh', 'name_uz')}
-
-    def create(self, validated_data):
-        return services.create_organization(**validated_data)
-
-    def update(self, instance, validated_data):
-        return services.update_organization(organization=instance, **validated_data)
-
-
-class OrganizationViewSet(viewsets.ModelViewSet):
-    """Organizations: anyone may read; the secretariat creates, edits and deletes."""
-
-    queryset = Organization.objects.select_related('country')
-    serializer_class = OrganizationSerializer
-    filterset_class = OrganizationFilter
-
-    def perform_destroy(self, instance):
-        services.delete_organization(organization=instance)
-
 
 #
 # Projects and aggregates

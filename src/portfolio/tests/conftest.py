@@ -4,6 +4,8 @@ from decimal import Decimal
 import pytest
 
 from core.models import Currency
+from hamkor.permissions import SYSTEM
+from organizations import services as organization_services
 from portfolio import services
 from portfolio.models import CooperationSector
 
@@ -15,8 +17,8 @@ def sectors(db):
 
 @pytest.fixture
 def bank(china):
-    return services.create_organization(
-        name_en='China Development Bank', name_zh='国家开发银行', kind='bank', country=china
+    return organization_services.create_organization(
+        actor=SYSTEM, name_en='China Development Bank', name_zh='国家开发银行', kind='bank', country=china
     )
 
 

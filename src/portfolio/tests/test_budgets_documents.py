@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import Currency, ObjectChange
+from hamkor.permissions import SYSTEM
+from organizations import services as organization_services
 from portfolio import selectors, services
 from portfolio.models import Budget, DocumentLink, PlannedDisbursement
 
@@ -67,7 +69,9 @@ def test_a_budget_is_converted_at_its_value_date_with_the_rate_stored(make_proje
 
 def test_a_planned_disbursement_is_converted_like_a_budget_and_names_provider_and_receiver(make_project, bank, china):
     project = make_project('PD-1')
-    receiver = services.create_organization(name_en='Solar Operator LLC', kind='private_company', country=china)
+    receiver = organization_services.create_organization(
+        actor=SYSTEM, name_en='Solar Operator LLC', kind='private_company', country=china
+    )
 
     planned = services.add_planned_disbursement(
         project=project, **planned_values(type='', period_end=None), provider=bank, receiver=receiver

@@ -4,6 +4,8 @@ with cycles and self-links refused, and the "side" filter of the project list.""
 import pytest
 
 from core.models import ObjectChange
+from hamkor.permissions import SYSTEM
+from organizations import services as organization_services
 from portfolio import services
 from portfolio.models import Project
 
@@ -193,9 +195,15 @@ def sided(make_project, china, uzbekistan, bank):
 
     kyrgyzstan = Country.objects.get(iso3='KGZ')
     organizations = {
-        'uz': services.create_organization(name_en='Uzbekistan Railways', kind='state_company', country=uzbekistan),
-        'cn': services.create_organization(name_en='China Railway Group', kind='contractor', country=china),
-        'kg': services.create_organization(name_en='Kyrgyz Temir Jolu', kind='state_company', country=kyrgyzstan),
+        'uz': organization_services.create_organization(
+            actor=SYSTEM, name_en='Uzbekistan Railways', kind='state_company', country=uzbekistan
+        ),
+        'cn': organization_services.create_organization(
+            actor=SYSTEM, name_en='China Railway Group', kind='contractor', country=china
+        ),
+        'kg': organization_services.create_organization(
+            actor=SYSTEM, name_en='Kyrgyz Temir Jolu', kind='state_company', country=kyrgyzstan
+        ),
     }
     projects = {'S-UZ': ['uz'], 'S-CN': ['cn', 'kg'], 'S-BOTH': ['uz', 'cn'], 'S-KG': ['kg'], 'S-NONE': []}
     for identifier, sides in projects.items():

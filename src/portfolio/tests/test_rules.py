@@ -210,19 +210,6 @@ def test_a_cancelled_project_stays_cancelled(make_project):
         services.change_status(project=project, status='proposal', reason='revived')
 
 
-def test_organization_duplicates_are_found_across_scripts_and_aliases(uzbekistan, bank):
-    services.create_organization(
-        name_en='Uzbekistan Railways', name_uz='Oʻzbekiston temir yoʻllari', kind='state_company',
-        country=uzbekistan, aliases=['UTY'],
-    )  # fmt: skip
-
-    for name_uz in ("O'zbekiston Temir Yo'llari", 'Ўзбекистон темир йўллари'):
-        with pytest.raises(ValidationError, match=r'already exists: Uzbekistan Railways \(#\d+\)'):
-            services.create_organization(name_en='UTY JSC', name_uz=name_uz, kind='state_company', country=uzbekistan)
-    with pytest.raises(ValidationError, match='already exists: China Development Bank'):
-        services.create_organization(name_en='Other', name_zh='国家开发银行', kind='bank', country=uzbekistan)
-
-
 def test_linked_projects_are_linked_both_ways_and_never_to_themselves(make_project):
     railway, station = make_project('RAIL'), make_project('STATION')
 

@@ -1,6 +1,7 @@
 import pytest
 
 from hamkor.permissions import SYSTEM
+from organizations import services as organization_services
 from portfolio import services as portfolio_services
 from sources import services
 
@@ -40,7 +41,9 @@ def cited(report, china, make_user):
         'china_side': portfolio_services.create_project(
             identifier='P-CN', title_en='China-side plant', visibility='side_cn'
         ),
-        'bank': portfolio_services.create_organization(name_en='China Development Bank', kind='bank', country=china),
+        'bank': organization_services.create_organization(
+            actor=SYSTEM, name_en='China Development Bank', kind='bank', country=china
+        ),
     }
     secretariat = make_user('secretariat')
     for name, record in records.items():

@@ -4,7 +4,7 @@ of records the caller may see, fixed query counts."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Side
+from core.choices import Side
 from hamkor.permissions import SYSTEM
 from sources import services
 from sources.models import Claim, Source

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import Side
+from core.choices import Side
 from core.models import ObjectChange
 from hamkor.permissions import SYSTEM
 from sources import services

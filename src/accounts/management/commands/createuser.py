@@ -3,10 +3,10 @@ import getpass
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Side
+from accounts.models import User
 from accounts.roles import ROLES
 from accounts.services import create_user
-from portfolio.models import Organization
+from core.choices import Side
 
 
 class Command(BaseCommand):
@@ -31,6 +31,8 @@ class Command(BaseCommand):
                 raise CommandError('the passwords do not match')
         org = None
         if organization is not None:
+            # The organization model is a higher app's (organizations): found through the foreign key.
+            Organization = User._meta.get_field('organization').related_model
             org = Organization.objects.filter(pk=organization).first()
             if org is None:
                 raise CommandError(f'organization {organization} does not exist')

@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from portfolio.management.commands import import_projects
-from portfolio.organization_import import INPUT_COLUMNS, apply_organization_import, plan_organization_import
+from hamkor.permissions import SYSTEM
+from hamkor.uploads import ImportCommand
+from organizations.imports import INPUT_COLUMNS, apply_organization_import, plan_organization_import
 
 
-class Command(import_projects.Command):
+class Command(ImportCommand):
     help = (
         f'Import organizations from a CSV (UTF-8) or XLSX file with the columns {", ".join(INPUT_COLUMNS)} '
         '(aliases separated by "|"). Duplicates of a name or alias, in the database or in the file, are '
@@ -17,7 +18,7 @@ class Command(import_projects.Command):
         return plan_organization_import(path, path.name)
 
     def apply(self, plan):
-        return apply_organization_import(plan)
+        return apply_organization_import(plan, actor=SYSTEM)
 
     def describe(self, row) -> str:
         return row.name

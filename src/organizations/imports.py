@@ -5,7 +5,7 @@ name_zh, name_uz, aliases (separated by "|"), kind, country (ISO 3166 alpha-3), 
 status. Only name_en must be in the header; a column left out leaves that field alone.
 
 Which organization a row is about: the one with the row's IATI identifier; failing that, the
-one whose English name is the row's (compared normalized, see portfolio.names); otherwise the
+one whose English name is the row's (compared normalized, see organizations.names); otherwise the
 row creates an organization. Everything else that shares a normalized name or alias with
 another organization, in the database or elsewhere in the file, is a duplicate and rejected:
 an organization is recorded once. Names are compared as they will be after the import, so a
@@ -16,7 +16,8 @@ organization); a blank cell of any other column empties the field, a blank alias
 removes every alias. Re-importing the same file changes nothing.
 
 `plan_organization_import` writes nothing; `apply_organization_import` writes a plan through
-portfolio.services in one transaction under the change-log channel "import", or nothing.
+organizations.services in one transaction under the change-log channel "import", or nothing,
+as its actor (a user, or hamkor.permissions.SYSTEM from the command line).
 """
 
 import copy
@@ -43,16 +44,15 @@ from hamkor.imports import (
     row_cells,
     row_shape_message,
 )
-from portfolio import services
-from portfolio.models import Organization, OrganizationAlias
-from portfolio.names import normalize_name
+from organizations import services
+from organizations.models import Organization, OrganizationAlias
+from organizations.names import NAME_FIELDS, normalize_name
 
 INPUT_COLUMNS = (
     'iati_identifier', 'name_en', 'name_ru', 'name_zh', 'name_uz', 'aliases', 'kind', 'country', 'tax_id',
     'website', 'status',
 )  # fmt: skip
 COLUMN_SYNONYMS = {'identifier': 'iati_identifier', 'iati_org_id': 'iati_identifier'}
-NAME_FIELDS = ('name_en', 'name_ru', 'name_zh', 'name_uz')
 KEEP_WHEN_BLANK = ('kind', 'country', 'status')
 ALIAS_SEPARATOR = '|'
 ALIAS_MAX_LENGTH = OrganizationAlias._meta.get_field('name').max_length
@@ -343,11 +343,12 @@ def _keys(organization: Organization) -> set[str]:
 #
 
 
-def apply_organization_import(plan: ImportPlan, *, actor=None) -> ImportResult:
+def apply_organization_import(plan: ImportPlan, *, actor) -> ImportResult:
     """Write the plan through the services, all or nothing, under the change-log channel "import".
 
     Updates are written before creations, so that a name a file moves from an existing
-    organization to a new one is free when the new one is created."""
+    organization to a new one is free when the new one is created. Each write checks the
+    actor's permission (organizations.services)."""
     if not plan.is_valid:
         raise ImportRejected(plan.problems)
     request_id = new_request_id()
@@ -356,7 +357,7 @@ def apply_organization_import(plan: ImportPlan, *, actor=None) -> ImportResult:
     with change_context(channel='import', actor=actor, request_id=request_id), transaction.atomic():
         for row in rows:
             try:
-                _write(row)
+                _write(row, actor)
             except ValidationError as error:
                 # The database changed since the plan was made: refuse (rolling back), with the row's location.
                 raise ImportRejected(problems_of(error, plan.filename, plan.unit, row.line)) from None
@@ -368,12 +369,12 @@ def apply_organization_import(plan: ImportPlan, *, actor=None) -> ImportResult:
     )
 
 
-def _write(row: OrganizationRow) -> None:
+def _write(row: OrganizationRow, actor) -> None:
     if row.action == Action.CREATE:
-        services.create_organization(aliases=row.aliases or [], **row.values)
+        services.create_organization(actor=actor, aliases=row.aliases or [], **row.values)
         return
     organization = Organization.objects.get(pk=row.target.pk)
     changed = {name: value for name, value in row.values.items() if name in row.changes}
     services.update_organization(
-        organization=organization, aliases=row.aliases if 'aliases' in row.changes else None, **changed
+        organization=organization, actor=actor, aliases=row.aliases if 'aliases' in row.changes else None, **changed
     )

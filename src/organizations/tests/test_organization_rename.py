@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.models import ObjectChange
-from portfolio.models import Organization
-from portfolio.services import create_organization, update_organization
+from hamkor.permissions import SYSTEM
+from organizations.models import Organization
+from organizations.services import create_organization, update_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +16,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def banks(china):
     cdb = create_organization(
-        name_en='China Development Bank', name_ru='Китайский банк развития', kind='bank', country=china, aliases=['CDB']
+        actor=SYSTEM,
+        name_en='China Development Bank',
+        name_ru='Китайский банк развития',
+        kind='bank',
+        country=china,
+        aliases=['CDB'],
     )
-    boc = create_organization(name_en='Bank of China', kind='bank', country=china, aliases=['BOC'])
+    boc = create_organization(actor=SYSTEM, name_en='Bank of China', kind='bank', country=china, aliases=['BOC'])
     return cdb, boc
 
 
@@ -79,21 +85,21 @@ def test_the_api_refuses_a_rename_to_another_organizations_name(api_as, banks):
 def test_a_rename_to_a_free_name_or_to_the_organizations_own_alias_is_accepted(banks):
     cdb, boc = banks
 
-    update_organization(organization=boc, name_en='BOC', aliases=['Bank of China', 'BOC'])
-    update_organization(organization=cdb, name_zh='国家开发银行')
+    update_organization(actor=SYSTEM, organization=boc, name_en='BOC', aliases=['Bank of China', 'BOC'])
+    update_organization(actor=SYSTEM, organization=cdb, name_zh='国家开发银行')
 
     assert Organization.objects.get(pk=boc.pk).name_en == 'BOC'
     assert sorted(boc.aliases.values_list('name', flat=True)) == ['BOC', 'Bank of China']
 
 
 def test_a_deliberate_duplicate_can_still_be_edited(banks, china):
-    twin = create_organization(name_en='Bank of China', kind='bank', country=china, allow_duplicate=True)
+    twin = create_organization(actor=SYSTEM, name_en='Bank of China', kind='bank', country=china, allow_duplicate=True)
 
-    update_organization(organization=twin, status='closed')
+    update_organization(actor=SYSTEM, organization=twin, status='closed')
 
     assert Organization.objects.get(pk=twin.pk).status == 'closed'
     with pytest.raises(ValidationError) as raised:
-        update_organization(organization=twin, aliases=['CDB'])
+        update_organization(actor=SYSTEM, organization=twin, aliases=['CDB'])
     assert raised.value.message_dict == {
         'name_en': [f'An organization with this name already exists: China Development Bank (#{banks[0].pk}).']
     }

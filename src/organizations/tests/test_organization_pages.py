@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 
 from core.models import ObjectChange
-from portfolio.models import Organization
-from portfolio.services import create_organization
+from hamkor.permissions import SYSTEM
+from organizations.models import Organization
+from organizations.services import create_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ FORM = {
 
 
 def organization_changes():
-    return ObjectChange.objects.filter(content_type__app_label='portfolio', content_type__model='organization')
+    return ObjectChange.objects.filter(content_type__app_label='organizations', content_type__model='organization')
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_duplicate_iati_identifier_is_refused(client_as, form):
 
 
 def test_history_is_shown_to_the_secretariat_only(client_as, china):
-    organization = create_organization(name_en='Uzbekistan Railways', kind='state_company', country=china)
+    organization = create_organization(actor=SYSTEM, name_en='Uzbekistan Railways', kind='state_company', country=china)
 
     secretariat_page = client_as('secretariat').get(organization.get_absolute_url()).content.decode()
     assert 'Change history' in secretariat_page and 'cli:' in secretariat_page
@@ -77,7 +78,7 @@ def test_history_is_shown_to_the_secretariat_only(client_as, china):
 
 
 def test_edit_and_delete(client_as, form, china):
-    organization = create_organization(name_en='Old name', kind='bank', country=china)
+    organization = create_organization(actor=SYSTEM, name_en='Old name', kind='bank', country=china)
     client = client_as('secretariat')
 
     client.post(reverse('portfolio:organization_edit', args=[organization.pk]), {**form, 'name_en': 'New name'})
@@ -94,7 +95,7 @@ def test_edit_and_delete(client_as, form, china):
 
 
 def test_delete_of_a_referenced_organization_is_refused(client_as, make_user, china):
-    organization = create_organization(name_en='Ministry of Investment', kind='government', country=china)
+    organization = create_organization(actor=SYSTEM, name_en='Ministry of Investment', kind='government', country=china)
     make_user('uz-analyst', organization=organization)
 
     response = client_as('secretariat').post(
@@ -106,8 +107,12 @@ def test_delete_of_a_referenced_organization_is_refused(client_as, make_user, ch
 
 
 def test_list_search_finds_a_name_in_any_language(client, china):
-    create_organization(name_en='China Development Bank', name_zh='国家开发银行', kind='bank', country=china)
-    create_organization(name_en='Uzbekneftegaz', name_ru='Узбекнефтегаз', kind='state_company', country=china)
+    create_organization(
+        actor=SYSTEM, name_en='China Development Bank', name_zh='国家开发银行', kind='bank', country=china
+    )
+    create_organization(
+        actor=SYSTEM, name_en='Uzbekneftegaz', name_ru='Узбекнефтегаз', kind='state_company', country=china
+    )
 
     for query, expected in (
         ('开发', ['China Development Bank']),
@@ -143,7 +148,11 @@ def test_api_create_validates_like_the_form(api_as):
 
 def test_search_finds_aliases_and_transliterations(client, china):
     create_organization(
-        name_en='Export-Import Bank of China', kind='bank', country=china, aliases=['CHEXIM', 'China Exim Bank']
+        actor=SYSTEM,
+        name_en='Export-Import Bank of China',
+        kind='bank',
+        country=china,
+        aliases=['CHEXIM', 'China Exim Bank'],
     )
 
     for query in ('chexim', 'exim bank', 'Export-Import'):

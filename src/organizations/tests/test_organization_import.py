@@ -12,10 +12,11 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from core.models import ObjectChange
-from portfolio import services
-from portfolio.importers import ImportRejected
-from portfolio.models import Organization, OrganizationAlias
-from portfolio.organization_import import apply_organization_import, plan_organization_import
+from hamkor.imports import ImportRejected
+from hamkor.permissions import SYSTEM
+from organizations import services
+from organizations.imports import apply_organization_import, plan_organization_import
+from organizations.models import Organization, OrganizationAlias
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +39,11 @@ def write(directory: Path, text: str, name: str = 'organizations.csv') -> Path:
 @pytest.fixture
 def existing(china, uzbekistan):
     """What VALID refers to: CDB (by IATI identifier, unchanged) and Bank of China (by name, changed)."""
-    services.create_organization(
+    services.create_organization(actor=SYSTEM,
         name_en='China Development Bank', name_ru='Китайский банк развития', name_zh='国家开发银行',
         name_uz='Xitoy taraqqiyot banki', kind='bank', country=china, iati_identifier='CN-USC-CDB', aliases=['CDB'],
     )  # fmt: skip
-    services.create_organization(name_en='Bank of China', kind='bank', country=china, aliases=['BOC'])
+    services.create_organization(actor=SYSTEM, name_en='Bank of China', kind='bank', country=china, aliases=['BOC'])
 
 
 def snapshot() -> tuple:
@@ -76,7 +77,7 @@ def test_dry_run_plans_every_row_and_writes_nothing(existing, tmp_path):
 def test_apply_writes_through_the_services_under_the_import_channel(existing, tmp_path):
     plan = plan_organization_import(write(tmp_path, VALID))
 
-    result = apply_organization_import(plan)
+    result = apply_organization_import(plan, actor=SYSTEM)
 
     assert (result.created, result.updated, result.unchanged) == (2, 1, 1)
     railways = Organization.objects.get(name_en='Uzbekistan Railways')
@@ -99,11 +100,11 @@ def test_apply_writes_through_the_services_under_the_import_channel(existing, tm
 
 def test_importing_the_same_file_again_changes_nothing(existing, tmp_path):
     file = write(tmp_path, VALID)
-    apply_organization_import(plan_organization_import(file))
+    apply_organization_import(plan_organization_import(file), actor=SYSTEM)
     before = snapshot()
 
     again = plan_organization_import(file)
-    result = apply_organization_import(again)
+    result = apply_organization_import(again, actor=SYSTEM)
 
     assert again.counts == {'create': 0, 'update': 0, 'unchanged': 4, 'reject': 0}
     assert (result.created, result.updated, result.unchanged) == (0, 0, 4)
@@ -130,7 +131,7 @@ def test_a_duplicate_of_an_organization_in_the_database_is_refused_and_nothing_i
         'an organization is recorded once',
     ]
     with pytest.raises(ImportRejected, match='2 problem'):
-        apply_organization_import(plan)
+        apply_organization_import(plan, actor=SYSTEM)
     assert snapshot() == before
 
 
@@ -181,7 +182,7 @@ def test_a_row_found_by_iati_identifier_renames_the_organization(existing, tmp_p
     cdb = Organization.objects.get(iati_identifier='CN-USC-CDB')
 
     plan = plan_organization_import(write(tmp_path, text))
-    apply_organization_import(plan)
+    apply_organization_import(plan, actor=SYSTEM)
 
     assert plan.rows[0].changes == ['name_en', 'name_ru', 'name_zh', 'name_uz', 'aliases']
     cdb.refresh_from_db()
@@ -197,7 +198,7 @@ def test_an_alias_can_move_from_an_existing_organization_to_a_new_one(existing, 
 """
 
     plan = plan_organization_import(write(tmp_path, text))
-    apply_organization_import(plan)
+    apply_organization_import(plan, actor=SYSTEM)
 
     assert [row.action for row in plan.rows] == ['create', 'update']
     assert list(OrganizationAlias.objects.filter(normalized='boc').values_list('organization__name_en', flat=True)) == [
@@ -266,7 +267,7 @@ def test_bad_rows_are_rejected_with_file_line_and_field_and_nothing_is_written(d
 
     assert reasons(plan) == expected
     with pytest.raises(ImportRejected):
-        apply_organization_import(plan)
+        apply_organization_import(plan, actor=SYSTEM)
     assert Organization.objects.count() == 0
 
 

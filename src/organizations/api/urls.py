@@ -1,0 +1,4 @@
+from organizations.api import views
+
+routes = [('organizations', views.OrganizationViewSet, 'organization')]
+urlpatterns = []
