@@ -780,6 +780,7 @@ def measure(args) -> dict:
     from django.test import Client
 
     from accounts.services import create_user
+    from hamkor.permissions import SYSTEM
     from portfolio.models import Project, Transaction
 
     print(
@@ -791,7 +792,7 @@ def measure(args) -> dict:
 
     # A second measurement of a kept database (--keep) reuses the user of the first.
     user = User.objects.filter(username='bench-secretariat').first() or create_user(
-        username='bench-secretariat', password=secrets.token_urlsafe(24), roles=['secretariat']
+        username='bench-secretariat', password=secrets.token_urlsafe(24), roles=['secretariat'], actor=SYSTEM
     )
     clients = {'anonymous': Client(), 'secretariat': Client()}
     clients['secretariat'].force_login(user)

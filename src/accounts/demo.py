@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import CN_ANALYST, ROLES, SECRETARIAT, UZ_ANALYST
 from accounts.services import create_user
 from core.choices import Side
+from hamkor.permissions import SYSTEM
 
 DEMO_SIDES = {SECRETARIAT: Side.JOINT, UZ_ANALYST: Side.UZBEKISTAN, CN_ANALYST: Side.CHINA}
 
@@ -31,7 +32,7 @@ def create_demo_accounts(credentials: Path) -> tuple[list[str], str]:
         if User.objects.filter(username=username).exists():
             continue
         side = DEMO_SIDES.get(roles[0], Side.JOINT) if roles else Side.JOINT
-        create_user(username=username, password=password, roles=roles, side=side, is_superuser=superuser)
+        create_user(username=username, password=password, roles=roles, side=side, is_superuser=superuser, actor=SYSTEM)
         created.append(username)
     usernames = ', '.join(name for name, _, _ in demo_accounts())
     credentials.parent.mkdir(parents=True, exist_ok=True)

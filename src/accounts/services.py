@@ -1,4 +1,6 @@
-"""Writes to accounts. Each function owns its transaction; the change log records it."""
+"""Writes to accounts. Each function takes the acting user (hamkor.permissions.SYSTEM for the
+command line and the demo), refuses one without the permission, owns its transaction; the change
+log records it."""
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -9,6 +11,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import User
 from accounts.roles import ROLES
 from core.choices import Side
+from hamkor.permissions import require
 
 
 def _check_roles(roles: list[str]) -> None:
@@ -29,8 +32,10 @@ def create_user(
     last_name: str = '',
     organization=None,
     is_superuser: bool = False,
+    actor,
 ) -> User:
     """Create a user with the given roles after validating the password and the side."""
+    require(actor, 'accounts.add_user')
     _check_roles(roles)
     user = User(
         username=username,
@@ -46,18 +51,22 @@ def create_user(
     user.set_password(password)
     user.full_clean()
     user.save()
-    set_roles(user=user, roles=roles)
+    set_roles(user=user, roles=roles, actor=actor)
     return user
 
 
 @transaction.atomic
-def set_roles(*, user: User, roles: list[str]) -> None:
+def set_roles(*, user: User, roles: list[str], actor) -> None:
+    require(actor, 'accounts.change_user')
     _check_roles(roles)
     user.groups.set(Group.objects.filter(name__in=roles))
 
 
 @transaction.atomic
-def rotate_api_token(*, user: User) -> Token:
-    """Replace the user's API token; the old one stops working at once."""
+def rotate_api_token(*, user: User, actor) -> Token:
+    """Replace the user's API token; the old one stops working at once. Users rotate their own;
+    another user's needs the permission to change users."""
+    if actor != user:
+        require(actor, 'accounts.change_user')
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import create_user
 from core.choices import Side
+from hamkor.permissions import SYSTEM
 from hamkor.testing.fixtures import PASSWORD
 
 
@@ -16,7 +17,9 @@ def make_user(db):
 
     def make(role: str | None = None, *, side: str = Side.JOINT, username: str | None = None, **extra):
         name = username or f'{role or "norole"}-{next(counter)}'
-        return create_user(username=name, password=PASSWORD, roles=[role] if role else [], side=side, **extra)
+        return create_user(
+            username=name, password=PASSWORD, roles=[role] if role else [], side=side, actor=SYSTEM, **extra
+        )
 
     return make
 

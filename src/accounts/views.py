@@ -41,6 +41,6 @@ def profile(request):
 @login_required
 @require_POST
 def rotate_token(request):
-    rotate_api_token(user=request.user)
+    rotate_api_token(user=request.user, actor=request.user)
     messages.success(request, _('A new API token has been issued; the previous one no longer works.'))
     return redirect('accounts:profile')

@@ -101,7 +101,7 @@ def test_role_changes_are_logged_and_passwords_only_as_a_fingerprint(make_user):
     applicant_group = user.groups.model.objects.get(name='applicant')
 
     with change_context(channel='web', request_id='roles'):
-        set_roles(user=user, roles=['secretariat'])
+        set_roles(user=user, roles=['secretariat'], actor=SYSTEM)
     with change_context(channel='web', request_id='password'):
         user.set_password('Another-Password-77')
         user.save()

@@ -7,6 +7,7 @@ from accounts.models import User
 from accounts.roles import ROLES
 from accounts.services import create_user
 from core.choices import Side
+from hamkor.permissions import SYSTEM
 
 
 class Command(BaseCommand):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 email=email,
                 organization=org,
                 is_superuser=superuser,
+                actor=SYSTEM,
             )
         except ValidationError as error:
             raise CommandError(' '.join(error.messages)) from None
