@@ -36,6 +36,12 @@ def is_system(actor) -> bool:
     return actor is SYSTEM
 
 
+def user_of(actor):
+    """The actor as a row may store it (a `created_by`, a status change's `actor`): the user, or
+    None for the operator, whom the change log names by the process that ran it."""
+    return None if actor is SYSTEM else actor
+
+
 def require(actor, perm: str, obj=None) -> None:
     """Refuse (PermissionDenied) unless `actor` holds `perm` ("app.codename") and, where `obj` is
     given and its model has a `visible_to(user)` queryset, may see `obj`: a user never changes a

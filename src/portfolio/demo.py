@@ -220,6 +220,7 @@ def _load() -> DemoReport:
             report.existing += 1
             continue
         project = services.create_project(
+            actor=SYSTEM,
             identifier=identifier,
             title_en=title,
             region=region,
@@ -232,6 +233,7 @@ def _load() -> DemoReport:
         for kind, value, currency, value_date, finance, financier, superseded in transactions:
             tx = services.add_transaction(
                 project=project,
+                actor=SYSTEM,
                 type=kind,
                 value=Decimal(value),
                 currency=Currency.objects.get(code=currency),
@@ -242,7 +244,9 @@ def _load() -> DemoReport:
             )
             previous = tx if superseded else None
         if status != ProjectStatus.PROPOSAL:
-            services.change_status(project=project, status=status, reason='Illustrative record entered at this stage.')
+            services.change_status(
+                project=project, actor=SYSTEM, status=status, reason='Illustrative record entered at this stage.'
+            )
         report.created += 1
         report.illustrative += 1
     _planned_and_documents(report, organizations)
@@ -259,16 +263,16 @@ def _planned_and_documents(report, organizations) -> None:
         if Budget.objects.filter(project=project, type=kind, period_start=day(start)).exists():
             report.existing += 1
             continue
-        services.add_budget(project=project, type=kind, status=status, period_start=day(start), period_end=day(end),
-                            value=Decimal(value), currency=currencies[currency], value_date=day(value_date))  # fmt: skip
+        services.add_budget(project=project, actor=SYSTEM, type=kind, status=status, period_start=day(start),
+                            period_end=day(end), value=Decimal(value), currency=currencies[currency], value_date=day(value_date))  # fmt: skip
         report.created += 1
     for identifier, start, end, value, currency, value_date, provider in ILLUSTRATIVE_PLANNED_DISBURSEMENTS:
         project = projects[identifier]
         if PlannedDisbursement.objects.filter(project=project, period_start=day(start)).exists():
             report.existing += 1
             continue
-        services.add_planned_disbursement(project=project, period_start=day(start), period_end=day(end),
-                                          value=Decimal(value), currency=currencies[currency],
+        services.add_planned_disbursement(project=project, actor=SYSTEM, period_start=day(start),
+                                          period_end=day(end), value=Decimal(value), currency=currencies[currency],
                                           value_date=day(value_date), provider=organizations[provider])  # fmt: skip
         report.created += 1
     for identifier, url, mime, title, category, language, date in ILLUSTRATIVE_DOCUMENTS:
@@ -276,8 +280,8 @@ def _planned_and_documents(report, organizations) -> None:
         if DocumentLink.objects.filter(project=project, url=url).exists():
             report.existing += 1
             continue
-        services.add_document(project=project, url=url, format=mime, title_en=title, category=category,
-                              language=language, document_date=day(date))  # fmt: skip
+        services.add_document(project=project, actor=SYSTEM, url=url, format=mime, title_en=title,
+                              category=category, language=language, document_date=day(date))  # fmt: skip
         report.created += 1
 
 
@@ -297,9 +301,11 @@ def _project(report, source, locator_key, *, identifier, status=ProjectStatus.PR
     if existing:
         report.existing += 1
         return existing
-    project = services.create_project(identifier=identifier, **values)
+    project = services.create_project(actor=SYSTEM, identifier=identifier, **values)
     if status != ProjectStatus.PROPOSAL:
-        services.change_status(project=project, status=status, reason=f'As reported: {PARAGRAPH[locator_key]}')
+        services.change_status(
+            project=project, actor=SYSTEM, status=status, reason=f'As reported: {PARAGRAPH[locator_key]}'
+        )
     cite(project, source, locator_key)
     report.created += 1
     return project

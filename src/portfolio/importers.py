@@ -415,8 +415,9 @@ def _constraint_field(constraint) -> str:
 #
 
 
-def apply_import(plan: ImportPlan, *, actor=None) -> ImportResult:
-    """Write the plan through the services, all or nothing, under the change-log channel "import".
+def apply_import(plan: ImportPlan, *, actor) -> ImportResult:
+    """Write the plan through the services, all or nothing, under the change-log channel "import",
+    each write checked against the actor's permission (portfolio.services).
 
     A plan with any rejection raises ImportRejected before writing. Parents are written before
     their children, so that every intermediate state passes services.check_parent."""
@@ -427,7 +428,7 @@ def apply_import(plan: ImportPlan, *, actor=None) -> ImportResult:
     with change_context(channel='import', actor=actor, request_id=request_id), transaction.atomic():
         for row in rows_to_apply(plan):
             try:
-                _write(row, reason)
+                _write(row, reason, actor)
             except ValidationError as error:
                 # The database changed since the plan was made: refuse (rolling back), with the row's location.
                 raise ImportRejected(problems_from(error, plan, row.line)) from None
@@ -439,25 +440,29 @@ def apply_import(plan: ImportPlan, *, actor=None) -> ImportResult:
     )
 
 
-def _write(row: PlannedRow, reason: str) -> None:
+def _write(row: PlannedRow, reason: str, actor) -> None:
     values = {name: value for name, value in row.values.items() if name != 'status'}
     if row.parent is not None:
         values['parent'] = Project.objects.get(identifier=row.parent) if row.parent else None
     if row.action == Action.CREATE:
         status = row.values.get('status', ProjectStatus.PROPOSAL)
         services.create_project(
-            identifier=row.identifier, status=status, sectors=row.sectors or [], is_illustrative=row.illustrative,
+            actor=actor,
+            identifier=row.identifier,
+            status=status,
+            sectors=row.sectors or [],
+            is_illustrative=row.illustrative,
             **values,
-        )  # fmt: skip
+        )
         return
     project = Project.objects.get(identifier=row.identifier)
     changed = {name: value for name, value in values.items() if name in row.changes}
     if changed or 'sectors' in row.changes:
         project = services.update_project(
-            project=project, sectors=row.sectors if 'sectors' in row.changes else None, **changed
+            project=project, actor=actor, sectors=row.sectors if 'sectors' in row.changes else None, **changed
         )
     if 'status' in row.changes:
-        services.change_status(project=project, status=row.values['status'], reason=reason)
+        services.change_status(project=project, actor=actor, status=row.values['status'], reason=reason)
 
 
 def rows_to_apply(plan: ImportPlan) -> list[PlannedRow]:

@@ -1,6 +1,11 @@
-"""Writes to the portfolio. Each function owns its transaction, validates completely before it
-writes, and leaves the derived aggregate columns up to date; the change log records every
-write with its actor and channel."""
+"""Writes to the portfolio. Each function takes the acting user (`actor`;
+hamkor.permissions.SYSTEM for the command line, loaders and the demo) and refuses one without
+the permission of the change or who may not see the project, owns its transaction, validates
+completely before it writes, and leaves the derived aggregate columns up to date; the change log
+records every write with its actor and channel.
+
+Everything recorded on a project (its status, amounts, budgets, participants, milestones,
+documents and relations) is a change of the project: it needs `portfolio.change_project`."""
 
 import datetime
 from decimal import Decimal
@@ -12,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.fx import RateUnavailable, convert
-from hamkor.context import current_change_context
+from hamkor.permissions import require, user_of
 from organizations.models import Organization
 from portfolio.aggregation import refresh_projects
 from portfolio.choices import LIFECYCLE, ProjectStatus
@@ -29,6 +34,10 @@ from portfolio.models import (
     StatusChange,
     Transaction,
 )
+
+ADD_PROJECT = 'portfolio.add_project'
+CHANGE_PROJECT = 'portfolio.change_project'
+DELETE_PROJECT = 'portfolio.delete_project'
 
 #
 # Projects
@@ -88,12 +97,16 @@ def check_sectors(sectors: list[tuple[CooperationSector, Decimal]]) -> None:
 @transaction.atomic
 def create_project(
     *,
+    actor,
     status: str = ProjectStatus.PROPOSAL,
     sectors: list[tuple[CooperationSector, Decimal]] = (),
     participants: list[tuple[Organization, str]] = (),
     **values,
 ) -> Project:
     """Create a project with its sector split and participants, validated as a whole."""
+    require(actor, ADD_PROJECT)
+    if values.get('parent') is not None:
+        require(actor, CHANGE_PROJECT, values['parent'])
     unknown = set(values) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f'not fields of a project: {", ".join(sorted(unknown))}')
@@ -114,8 +127,15 @@ def create_project(
 
 
 @transaction.atomic
-def update_project(*, project: Project, sectors: list[tuple[CooperationSector, Decimal]] | None = None, **values):
-    """Change a project's fields (not its status: see change_status) and optionally its sectors."""
+def update_project(
+    *, project: Project, actor, sectors: list[tuple[CooperationSector, Decimal]] | None = None, **values
+) -> Project:
+    """Change a project's fields (not its status: see change_status) and optionally its sectors.
+
+    A new parent must be a project the actor may change too: it is the parent's total that moves."""
+    require(actor, CHANGE_PROJECT, project)
+    if values.get('parent') is not None and values['parent'].pk != project.parent_id:
+        require(actor, CHANGE_PROJECT, values['parent'])
     unknown = set(values) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f'not fields of a project (status changes go through change_status): {", ".join(unknown)}')
@@ -146,7 +166,8 @@ def transition_needs_reason(previous: str, new: str) -> bool:
 
 
 @transaction.atomic
-def delete_project(*, project: Project) -> None:
+def delete_project(*, project: Project, actor) -> None:
+    require(actor, DELETE_PROJECT, project)
     parent_id = project.parent_id
     project.delete()
     refresh_projects([parent_id] if parent_id else [])  # also marks the totals as changed
@@ -168,7 +189,8 @@ def check_status_change(previous: str, status: str, reason: str) -> None:
 
 
 @transaction.atomic
-def change_status(*, project: Project, status: str, reason: str = '') -> Project:
+def change_status(*, project: Project, actor, status: str, reason: str = '') -> Project:
+    require(actor, CHANGE_PROJECT, project)
     previous = project.status
     if status == previous:
         return project
@@ -176,7 +198,7 @@ def change_status(*, project: Project, status: str, reason: str = '') -> Project
     project.status = status
     project.save(update_fields=['status', 'last_updated'])
     StatusChange.objects.create(
-        project=project, previous=previous, new=status, reason=reason.strip(), actor=current_change_context().actor
+        project=project, previous=previous, new=status, reason=reason.strip(), actor=user_of(actor)
     )
     refresh_projects([project.pk])
     project.refresh_from_db()
@@ -184,7 +206,8 @@ def change_status(*, project: Project, status: str, reason: str = '') -> Project
 
 
 @transaction.atomic
-def add_participant(*, project: Project, organization: Organization, role: str) -> Participant:
+def add_participant(*, project: Project, actor, organization: Organization, role: str) -> Participant:
+    require(actor, CHANGE_PROJECT, project)
     participant = Participant(project=project, organization=organization, role=role)
     participant.full_clean()
     participant.save()
@@ -192,7 +215,8 @@ def add_participant(*, project: Project, organization: Organization, role: str) 
 
 
 @transaction.atomic
-def add_milestone(*, project: Project, title: str, planned_date=None, actual_date=None) -> Milestone:
+def add_milestone(*, project: Project, actor, title: str, planned_date=None, actual_date=None) -> Milestone:
+    require(actor, CHANGE_PROJECT, project)
     milestone = Milestone(project=project, title=title, planned_date=planned_date, actual_date=actual_date)
     milestone.full_clean()
     milestone.save()
@@ -200,12 +224,14 @@ def add_milestone(*, project: Project, title: str, planned_date=None, actual_dat
 
 
 @transaction.atomic
-def remove_participant(*, participant: Participant) -> None:
+def remove_participant(*, participant: Participant, actor) -> None:
+    require(actor, CHANGE_PROJECT, participant.project)
     participant.delete()
 
 
 @transaction.atomic
-def remove_milestone(*, milestone: Milestone) -> None:
+def remove_milestone(*, milestone: Milestone, actor) -> None:
+    require(actor, CHANGE_PROJECT, milestone.project)
     milestone.delete()
 
 
@@ -232,8 +258,10 @@ def ancestors(project: Project) -> list[Project]:
 
 
 @transaction.atomic
-def link_projects(*, project: Project, other: Project) -> None:
-    """A symmetric "linked to" relation (shown on both projects' pages)."""
+def link_projects(*, project: Project, other: Project, actor) -> None:
+    """A symmetric "linked to" relation (shown on both projects' pages), so both are changed."""
+    require(actor, CHANGE_PROJECT, project)
+    require(actor, CHANGE_PROJECT, other)
     if project.pk == other.pk:
         raise ValidationError({'linked': _('A project cannot be linked to itself.')})
     if project.linked.filter(pk=other.pk).exists():
@@ -251,14 +279,16 @@ def link_projects(*, project: Project, other: Project) -> None:
 
 
 @transaction.atomic
-def relate_projects(*, project: Project, other: Project, relation: str) -> None:
+def relate_projects(*, project: Project, other: Project, relation: str, actor) -> None:
     """Link another project, make it this project's parent, or make it one of its parts.
 
     A relation that would make a project its own ancestor (a cycle) is refused, and so is one
     that would silently replace an existing parent: that relation must be removed first."""
     if relation == Relation.LINKED:
-        link_projects(project=project, other=other)
+        link_projects(project=project, other=other, actor=actor)
         return
+    require(actor, CHANGE_PROJECT, project)
+    require(actor, CHANGE_PROJECT, other)
     if relation not in Relation.ALL:
         raise ValueError(f'unknown relation {relation!r}')
     if project.pk == other.pk:
@@ -288,12 +318,14 @@ def relate_projects(*, project: Project, other: Project, relation: str) -> None:
                 % {'child': child.identifier, 'parent': parent.identifier}
             }
         )
-    update_project(project=child, parent=parent)
+    update_project(project=child, parent=parent, actor=actor)
 
 
 @transaction.atomic
-def unrelate_projects(*, project: Project, other: Project, relation: str) -> None:
+def unrelate_projects(*, project: Project, other: Project, relation: str, actor) -> None:
     """Remove a relation shown on the project's page; a relation that does not exist is an error."""
+    require(actor, CHANGE_PROJECT, project)
+    require(actor, CHANGE_PROJECT, other)
     if relation == Relation.LINKED:
         if not project.linked.filter(pk=other.pk).exists():
             raise ValidationError(
@@ -309,7 +341,7 @@ def unrelate_projects(*, project: Project, other: Project, relation: str) -> Non
                 % {'child': child.identifier, 'parent': parent.identifier}
             }
         )
-    update_project(project=child, parent=None)
+    update_project(project=child, parent=None, actor=actor)
 
 
 #
@@ -357,8 +389,9 @@ def check_transaction(tx: Transaction) -> None:
 
 
 @transaction.atomic
-def add_transaction(*, project: Project, supersedes: Transaction | None = None, **values) -> Transaction:
+def add_transaction(*, project: Project, actor, supersedes: Transaction | None = None, **values) -> Transaction:
     """Record an amount; `supersedes` names the earlier amount this one revises (it stops counting)."""
+    require(actor, CHANGE_PROJECT, project)
     unknown = set(values) - set(TRANSACTION_FIELDS)
     if unknown:
         raise TypeError(f'not fields of a transaction: {", ".join(sorted(unknown))}')
@@ -392,7 +425,8 @@ PLANNED_DISBURSEMENT_FIELDS = (
 )
 
 
-def _add_planned_amount(model, fields, project: Project, values: dict):
+def _add_planned_amount(model, fields, project: Project, actor, values: dict):
+    require(actor, CHANGE_PROJECT, project)
     unknown = set(values) - set(fields)
     if unknown:
         raise TypeError(f'not fields of a {model._meta.model_name}: {", ".join(sorted(unknown))}')
@@ -406,23 +440,25 @@ def _add_planned_amount(model, fields, project: Project, values: dict):
 
 
 @transaction.atomic
-def add_budget(*, project: Project, **values) -> Budget:
+def add_budget(*, project: Project, actor, **values) -> Budget:
     """Record a budget for a period of at most a year, converted to USD at its value date."""
-    return _add_planned_amount(Budget, BUDGET_FIELDS, project, values)
+    return _add_planned_amount(Budget, BUDGET_FIELDS, project, actor, values)
 
 
 @transaction.atomic
-def remove_budget(*, budget: Budget) -> None:
+def remove_budget(*, budget: Budget, actor) -> None:
+    require(actor, CHANGE_PROJECT, budget.project)
     budget.delete()
 
 
 @transaction.atomic
-def add_planned_disbursement(*, project: Project, **values) -> PlannedDisbursement:
-    return _add_planned_amount(PlannedDisbursement, PLANNED_DISBURSEMENT_FIELDS, project, values)
+def add_planned_disbursement(*, project: Project, actor, **values) -> PlannedDisbursement:
+    return _add_planned_amount(PlannedDisbursement, PLANNED_DISBURSEMENT_FIELDS, project, actor, values)
 
 
 @transaction.atomic
-def remove_planned_disbursement(*, planned_disbursement: PlannedDisbursement) -> None:
+def remove_planned_disbursement(*, planned_disbursement: PlannedDisbursement, actor) -> None:
+    require(actor, CHANGE_PROJECT, planned_disbursement.project)
     planned_disbursement.delete()
 
 
@@ -445,7 +481,8 @@ DOCUMENT_FIELDS = (
 
 
 @transaction.atomic
-def add_document(*, project: Project, **values) -> DocumentLink:
+def add_document(*, project: Project, actor, **values) -> DocumentLink:
+    require(actor, CHANGE_PROJECT, project)
     unknown = set(values) - set(DOCUMENT_FIELDS)
     if unknown:
         raise TypeError(f'not fields of a document link: {", ".join(sorted(unknown))}')
@@ -456,5 +493,6 @@ def add_document(*, project: Project, **values) -> DocumentLink:
 
 
 @transaction.atomic
-def remove_document(*, document: DocumentLink) -> None:
+def remove_document(*, document: DocumentLink, actor) -> None:
+    require(actor, CHANGE_PROJECT, document.project)
     document.delete()

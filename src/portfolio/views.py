@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from core.models import CodelistItem, ObjectChange
 from hamkor.auth import permission_required
 from hamkor.charts import bar_chart, to_json
+from hamkor.forms import add_service_errors
 from portfolio import selectors, services
 from portfolio.filters import ProjectFilter
 from portfolio.forms import (
@@ -45,12 +46,6 @@ SORT_OPTIONS = [
     ('title', gettext_lazy('Title')),
     ('status', gettext_lazy('Status')),
 ]
-
-
-def form_errors_from(form, error: ValidationError) -> None:
-    """Show a service's validation error on the form, field by field where it can."""
-    for field, messages_ in getattr(error, 'message_dict', {'__all__': error.messages}).items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 #
@@ -149,9 +144,9 @@ def project_create(request):
     if request.method == 'POST' and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS}
         try:
-            project = services.create_project(sectors=form.cleaned_data['sectors'], **values)
+            project = services.create_project(actor=request.user, sectors=form.cleaned_data['sectors'], **values)
         except ValidationError as error:
-            form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Project created.'))
             return redirect(project)
@@ -167,9 +162,9 @@ def project_edit(request, pk):
     if request.method == 'POST' and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS}
         try:
-            services.update_project(project=project, sectors=form.cleaned_data['sectors'], **values)
+            services.update_project(project=project, actor=request.user, sectors=form.cleaned_data['sectors'], **values)
         except ValidationError as error:
-            form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Project saved.'))
             return redirect(project)
@@ -182,9 +177,9 @@ def project_status(request, pk):
     form = StatusForm(request.POST or None, initial={'status': project.status})
     if request.method == 'POST' and form.is_valid():
         try:
-            services.change_status(project=project, **form.cleaned_data)
+            services.change_status(project=project, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Status changed.'))
             return redirect(project)
@@ -198,9 +193,11 @@ def transaction_create(request, pk):
     if request.method == 'POST' and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.TRANSACTION_FIELDS}
         try:
-            services.add_transaction(project=project, supersedes=form.cleaned_data['supersedes'], **values)
+            services.add_transaction(
+                project=project, actor=request.user, supersedes=form.cleaned_data['supersedes'], **values
+            )
         except ValidationError as error:
-            form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Amount recorded.'))
             return redirect(project)
@@ -249,9 +246,9 @@ def project_item_create(request, pk, part):
     form = form_class(request.POST or None)
     if request.method == 'POST' and form.is_valid():
         try:
-            service(project=project, **form.cleaned_data)
+            service(project=project, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Saved.'))
             return redirect(project)
@@ -267,10 +264,13 @@ def relation_create(request, pk):
     if request.method == 'POST' and form.is_valid():
         try:
             services.relate_projects(
-                project=project, other=form.cleaned_data['identifier'], relation=form.cleaned_data['relation']
+                project=project,
+                other=form.cleaned_data['identifier'],
+                relation=form.cleaned_data['relation'],
+                actor=request.user,
             )
         except ValidationError as error:
-            form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Relation saved.'))
             return redirect(project)
@@ -341,13 +341,13 @@ def project_remove(request, pk, part, item):
             raise Http404
 
         def remove():
-            services.unrelate_projects(project=project, other=record, relation=relation)
+            services.unrelate_projects(project=project, other=record, relation=relation, actor=request.user)
     elif part in REMOVABLE:
         records, service, keyword, what = REMOVABLE[part]
         record = get_object_or_404(records(project), pk=item)
 
         def remove():
-            service(**{keyword: record})
+            service(**{keyword: record}, actor=request.user)
     else:
         raise Http404
     if request.method == 'POST':

@@ -273,12 +273,15 @@ def project_parts(project) -> dict:
     """A milestone, budget, planned disbursement, document and linked project of `project`."""
     usd, day = Currency.objects.get(code='USD'), datetime.date(2024, 1, 1)
     amount = {'period_start': day, 'period_end': datetime.date(2024, 6, 30), 'value': 5, 'currency': usd}
-    portfolio_services.link_projects(project=project, other=create_project(identifier='P-2', title_en='Station'))
+    portfolio_services.link_projects(
+        actor=SYSTEM, project=project, other=create_project(actor=SYSTEM, identifier='P-2', title_en='Station')
+    )
+    on_project = {'actor': SYSTEM, 'project': project}
     return {
-        'milestone': portfolio_services.add_milestone(project=project, title='Survey').pk,
-        'budget': portfolio_services.add_budget(project=project, value_date=day, **amount).pk,
-        'planned': portfolio_services.add_planned_disbursement(project=project, value_date=day, **amount).pk,
-        'document': portfolio_services.add_document(project=project, url='https://example.org/b',
+        'milestone': portfolio_services.add_milestone(**on_project, title='Survey').pk,
+        'budget': portfolio_services.add_budget(**on_project, value_date=day, **amount).pk,
+        'planned': portfolio_services.add_planned_disbursement(**on_project, value_date=day, **amount).pk,
+        'document': portfolio_services.add_document(**on_project, url='https://example.org/b',
                                                     format='text/html', title_en='Page', category='A12').pk,
     }  # fmt: skip
 
@@ -296,11 +299,11 @@ def trade_run():
 @pytest.fixture
 def objects(china):
     organization = create_organization(name_en='Export-Import Bank of China', kind='bank', country=china, actor=SYSTEM)
-    project = create_project(identifier='P-1', title_en='Railway')
+    project = create_project(actor=SYSTEM, identifier='P-1', title_en='Railway')
     parts = project_parts(project)
     for visibility, identifier, title in SENTINELS:
-        sentinel = create_project(identifier=identifier, title_en=title, visibility=visibility)
-        portfolio_services.link_projects(project=project, other=sentinel)
+        sentinel = create_project(actor=SYSTEM, identifier=identifier, title_en=title, visibility=visibility)
+        portfolio_services.link_projects(actor=SYSTEM, project=project, other=sentinel)
     source = sources_services.create_source(
         actor=SYSTEM, key='report', title='Press report', kind='press', publisher='Agency'
     )

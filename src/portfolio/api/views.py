@@ -71,11 +71,16 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         sectors = self._sectors(validated_data) or []
-        return services.create_project(sectors=sectors, **validated_data)
+        return services.create_project(actor=self.context['request'].user, sectors=sectors, **validated_data)
 
     def update(self, instance, validated_data):
         validated_data.pop('status', None)
-        return services.update_project(project=instance, sectors=self._sectors(validated_data), **validated_data)
+        return services.update_project(
+            project=instance,
+            actor=self.context['request'].user,
+            sectors=self._sectors(validated_data),
+            **validated_data,
+        )
 
 
 class CurrencyCodeField(serializers.SlugRelatedField):
@@ -175,7 +180,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return ProjectDetailSerializer if self.action == 'retrieve' else ProjectSerializer
 
     def perform_destroy(self, instance):
-        services.delete_project(project=instance)
+        services.delete_project(project=instance, actor=self.request.user)
 
     @extend_schema(request=StatusChangeSerializer, responses=ProjectSerializer)
     @action(detail=True, methods=['post'])
@@ -184,14 +189,14 @@ class ProjectViewSet(viewsets.ModelViewSet):
         project = self.get_object()
         body = StatusChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        project = services.change_status(project=project, **body.validated_data)
+        project = services.change_status(project=project, actor=request.user, **body.validated_data)
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
 
     def _add(self, request, serializer_class, service):
         project = self.get_object()
         body = serializer_class(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        record = service(project=project, **body.validated_data)
+        record = service(project=project, actor=request.user, **body.validated_data)
         return Response(serializer_class(record, context=self.get_serializer_context()).data, status=201)
 
     def _remove(self, records, item, service, keyword):
@@ -199,7 +204,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
         record = getattr(project, records).filter(pk=item).first()
         if record is None:
             raise NotFound(f'no such record on project {project.identifier}')
-        service(**{keyword: record})
+        service(**{keyword: record}, actor=self.request.user)
         return Response(status=204)
 
     @extend_schema(request=BudgetSerializer, responses={201: BudgetSerializer})
@@ -267,7 +272,9 @@ class ProjectViewSet(viewsets.ModelViewSet):
         body = RelationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         other = self._other(body.validated_data['identifier'])
-        services.relate_projects(project=project, other=other, relation=body.validated_data['relation'])
+        services.relate_projects(
+            project=project, other=other, relation=body.validated_data['relation'], actor=request.user
+        )
         return Response(body.data, status=201)
 
     @extend_schema(request=None, responses={204: None})
@@ -281,7 +288,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
         other = Project.objects.visible_to(request.user).filter(identifier=identifier).first()
         if other is None:
             raise NotFound(f'no project {identifier!r}')
-        services.unrelate_projects(project=project, other=other, relation=relation)
+        services.unrelate_projects(project=project, other=other, relation=relation, actor=request.user)
         return Response(status=204)
 
 

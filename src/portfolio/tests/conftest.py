@@ -28,6 +28,7 @@ def make_project(sectors):
 
     def make(identifier, *, status='proposal', split=None, money=(), provider=None, **values):
         project = services.create_project(
+            actor=SYSTEM,
             identifier=identifier,
             title_en=values.pop('title_en', f'Project {identifier}'),
             sectors=[(sectors[code], Decimal(share)) for code, share in (split or {}).items()],
@@ -35,6 +36,7 @@ def make_project(sectors):
         )
         for kind, value, currency, value_date in money:
             services.add_transaction(
+                actor=SYSTEM,
                 project=project,
                 type=kind,
                 value=Decimal(value),
@@ -43,7 +45,7 @@ def make_project(sectors):
                 provider=provider,
             )
         if status != 'proposal':
-            services.change_status(project=project, status=status, reason='test setup')
+            services.change_status(actor=SYSTEM, project=project, status=status, reason='test setup')
         project.refresh_from_db()
         return project
 

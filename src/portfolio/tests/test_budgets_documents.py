@@ -60,7 +60,7 @@ def document_values(**overrides):
 def test_a_budget_is_converted_at_its_value_date_with_the_rate_stored(make_project):
     project = make_project('B-1')
 
-    budget = services.add_budget(project=project, **budget_values())
+    budget = services.add_budget(actor=SYSTEM, project=project, **budget_values())
 
     budget.refresh_from_db()
     assert (budget.value_usd, budget.fx_rate) == (Decimal('139.64'), Decimal('7.1614'))
@@ -74,7 +74,7 @@ def test_a_planned_disbursement_is_converted_like_a_budget_and_names_provider_an
     )
 
     planned = services.add_planned_disbursement(
-        project=project, **planned_values(type='', period_end=None), provider=bank, receiver=receiver
+        actor=SYSTEM, project=project, **planned_values(type='', period_end=None), provider=bank, receiver=receiver
     )
 
     planned.refresh_from_db()
@@ -90,6 +90,7 @@ def test_an_amount_no_rate_covers_is_flagged_not_counted_as_zero(make_project):
     project = make_project('B-2')
 
     budget = services.add_budget(
+        actor=SYSTEM,
         project=project,
         **budget_values(
             currency=Currency.objects.get(code='UZS'),
@@ -108,8 +109,8 @@ def test_budgets_and_planned_disbursements_are_not_counted_in_the_portfolio_valu
     project = make_project('B-3', status='agreement_signed', money=[(COMMITMENT, '1000', 'USD', '2024-01-01')])
     before = selectors.summary(None).total_usd
 
-    services.add_budget(project=project, **budget_values(value=Decimal('5000000')))
-    services.add_planned_disbursement(project=project, **planned_values(value=Decimal('7000000')))
+    services.add_budget(actor=SYSTEM, project=project, **budget_values(value=Decimal('5000000')))
+    services.add_planned_disbursement(actor=SYSTEM, project=project, **planned_values(value=Decimal('7000000')))
 
     project.refresh_from_db()
     assert project.value_usd == Decimal('1000.00')
@@ -139,7 +140,7 @@ def test_bad_budgets_are_refused_and_nothing_is_saved(make_project, overrides, f
     project = make_project('V-1')
 
     with pytest.raises(ValidationError) as raised:
-        services.add_budget(project=project, **budget_values(**overrides))
+        services.add_budget(actor=SYSTEM, project=project, **budget_values(**overrides))
 
     assert raised.value.message_dict == {field: [message]}
     assert Budget.objects.count() == 0
@@ -149,7 +150,7 @@ def test_a_budget_of_exactly_one_year_is_accepted(make_project):
     project = make_project('V-2')
 
     budget = services.add_budget(
-        project=project, **budget_values(period_start=DAY('2024-02-29'), period_end=DAY('2025-02-27'))
+        actor=SYSTEM, project=project, **budget_values(period_start=DAY('2024-02-29'), period_end=DAY('2025-02-27'))
     )
 
     assert budget.pk is not None
@@ -158,9 +159,9 @@ def test_a_budget_of_exactly_one_year_is_accepted(make_project):
 def test_a_planned_disbursement_may_be_longer_than_a_year_but_must_end_after_it_starts(make_project):
     project = make_project('V-3')
 
-    services.add_planned_disbursement(project=project, **planned_values(period_end=DAY('2025-06-01')))
+    services.add_planned_disbursement(actor=SYSTEM, project=project, **planned_values(period_end=DAY('2025-06-01')))
     with pytest.raises(ValidationError) as raised:
-        services.add_planned_disbursement(project=project, **planned_values(period_end=DAY('2023-01-01')))
+        services.add_planned_disbursement(actor=SYSTEM, project=project, **planned_values(period_end=DAY('2023-01-01')))
 
     assert raised.value.message_dict == {'period_end': ['The period must end after it starts.']}
     assert PlannedDisbursement.objects.count() == 1
@@ -186,7 +187,7 @@ def test_bad_document_links_are_refused_and_nothing_is_saved(make_project, overr
     project = make_project('D-1')
 
     with pytest.raises(ValidationError) as raised:
-        services.add_document(project=project, **document_values(**overrides))
+        services.add_document(actor=SYSTEM, project=project, **document_values(**overrides))
 
     assert raised.value.message_dict == {field: [message]}
     assert DocumentLink.objects.count() == 0
@@ -194,10 +195,10 @@ def test_bad_document_links_are_refused_and_nothing_is_saved(make_project, overr
 
 def test_the_same_document_twice_is_refused(make_project):
     project = make_project('D-2')
-    services.add_document(project=project, **document_values())
+    services.add_document(actor=SYSTEM, project=project, **document_values())
 
     with pytest.raises(ValidationError) as raised:
-        services.add_document(project=project, **document_values(title_en='Again'))
+        services.add_document(actor=SYSTEM, project=project, **document_values(title_en='Again'))
 
     assert raised.value.message_dict == {'__all__': ['This document is already linked to the project.']}
 
@@ -280,12 +281,16 @@ def test_the_document_form_offers_only_activity_categories(client_as, make_proje
 def test_the_project_page_runs_a_fixed_number_of_queries(client_as, make_project, bank, django_assert_num_queries):
     def fill(project, count):
         for number in range(count):
-            services.add_budget(project=project, **budget_values(period_start=DAY(f'20{10 + number}-01-01'),
-                                                                 period_end=DAY(f'20{10 + number}-12-31')))  # fmt: skip
-            services.add_planned_disbursement(project=project, **planned_values(), provider=bank)
-            services.add_document(project=project, **document_values(url=f'https://example.org/{number}'))
-            services.add_milestone(project=project, title=f'Step {number}')
-        services.add_participant(project=project, organization=bank, role='1')
+            year = 2010 + number
+            services.add_budget(
+                actor=SYSTEM,
+                project=project,
+                **budget_values(period_start=DAY(f'{year}-01-01'), period_end=DAY(f'{year}-12-31')),
+            )
+            services.add_planned_disbursement(actor=SYSTEM, project=project, **planned_values(), provider=bank)
+            services.add_document(actor=SYSTEM, project=project, **document_values(url=f'https://example.org/{number}'))
+            services.add_milestone(actor=SYSTEM, project=project, title=f'Step {number}')
+        services.add_participant(actor=SYSTEM, project=project, organization=bank, role='1')
 
     small, large = make_project('Q-1'), make_project('Q-2')
     fill(small, 1)
@@ -306,7 +311,7 @@ def test_the_project_page_runs_a_fixed_number_of_queries(client_as, make_project
 
 def test_only_editors_add_and_remove(client_as, make_project):
     project = make_project('P-1')
-    budget = services.add_budget(project=project, **budget_values())
+    budget = services.add_budget(actor=SYSTEM, project=project, **budget_values())
     urls = [
         f'/portfolio/projects/{project.pk}/budgets/new/',
         f'/portfolio/projects/{project.pk}/documents/new/',
@@ -323,7 +328,7 @@ def test_only_editors_add_and_remove(client_as, make_project):
 
 def test_records_of_a_project_the_user_may_not_see_answer_404(client_as, api_as, make_project):
     hidden = make_project('HIDDEN', visibility='side_cn')
-    budget = services.add_budget(project=hidden, **budget_values())
+    budget = services.add_budget(actor=SYSTEM, project=hidden, **budget_values())
     client, api = client_as('secretariat', side='UZ'), api_as('secretariat', side='UZ')
 
     assert client.get(f'/portfolio/projects/{hidden.pk}/budgets/new/').status_code == 404
@@ -335,7 +340,7 @@ def test_records_of_a_project_the_user_may_not_see_answer_404(client_as, api_as,
 
 def test_a_record_is_removed_only_from_its_own_project(client_as, make_project):
     one, other = make_project('R-1'), make_project('R-2')
-    budget = services.add_budget(project=other, **budget_values())
+    budget = services.add_budget(actor=SYSTEM, project=other, **budget_values())
 
     response = client_as('secretariat').post(f'/portfolio/projects/{one.pk}/budgets/{budget.pk}/remove/')
 
@@ -352,11 +357,13 @@ def test_a_record_is_removed_only_from_its_own_project(client_as, make_project):
 def test_removal_asks_for_confirmation_then_removes_and_logs(client_as, make_project, bank, part):
     project = make_project('X-1')
     record = {
-        'participants': lambda: services.add_participant(project=project, organization=bank, role='1'),
-        'milestones': lambda: services.add_milestone(project=project, title='Feasibility study'),
-        'budgets': lambda: services.add_budget(project=project, **budget_values()),
-        'planned-disbursements': lambda: services.add_planned_disbursement(project=project, **planned_values()),
-        'documents': lambda: services.add_document(project=project, **document_values()),
+        'participants': lambda: services.add_participant(actor=SYSTEM, project=project, organization=bank, role='1'),
+        'milestones': lambda: services.add_milestone(actor=SYSTEM, project=project, title='Feasibility study'),
+        'budgets': lambda: services.add_budget(actor=SYSTEM, project=project, **budget_values()),
+        'planned-disbursements': lambda: services.add_planned_disbursement(
+            actor=SYSTEM, project=project, **planned_values()
+        ),
+        'documents': lambda: services.add_document(actor=SYSTEM, project=project, **document_values()),
     }[part]()
     client = client_as('secretariat')
     url = f'/portfolio/projects/{project.pk}/{part}/{record.pk}/remove/'
@@ -377,7 +384,7 @@ def test_removal_asks_for_confirmation_then_removes_and_logs(client_as, make_pro
 
 def test_the_project_page_offers_removal_to_editors_only(client_as, make_project, bank):
     project = make_project('X-2')
-    participant = services.add_participant(project=project, organization=bank, role='1')
+    participant = services.add_participant(actor=SYSTEM, project=project, organization=bank, role='1')
     link = f'/portfolio/projects/{project.pk}/participants/{participant.pk}/remove/'
 
     assert link not in client_as('anonymous').get(project.get_absolute_url()).content.decode()
@@ -436,9 +443,9 @@ def test_api_creates_budgets_and_documents_with_the_services_validation(api_as, 
 
 def test_api_detail_nests_budgets_planned_disbursements_and_documents(api_as, make_project, bank):
     project = make_project('A-2')
-    services.add_budget(project=project, **budget_values())
-    services.add_planned_disbursement(project=project, **planned_values(), provider=bank)
-    services.add_document(project=project, **document_values())
+    services.add_budget(actor=SYSTEM, project=project, **budget_values())
+    services.add_planned_disbursement(actor=SYSTEM, project=project, **planned_values(), provider=bank)
+    services.add_document(actor=SYSTEM, project=project, **document_values())
 
     body = api_as('anonymous').get(f'/api/projects/{project.pk}/').json()
 
@@ -454,7 +461,7 @@ def test_api_detail_nests_budgets_planned_disbursements_and_documents(api_as, ma
 
 def test_api_removes_a_budget_and_logs_it(api_as, make_project):
     project = make_project('A-3')
-    budget = services.add_budget(project=project, **budget_values())
+    budget = services.add_budget(actor=SYSTEM, project=project, **budget_values())
 
     response = api_as('secretariat').delete(f'/api/projects/{project.pk}/budgets/{budget.pk}/')
 
@@ -489,6 +496,6 @@ def test_the_conversion_note_is_stored_in_the_default_language_whatever_the_requ
     from django.utils import translation
 
     with translation.override('ru'):
-        budget = services.add_budget(project=make_project('B-RU'), **budget_values())
+        budget = services.add_budget(actor=SYSTEM, project=make_project('B-RU'), **budget_values())
 
     assert budget.fx_note.startswith('7.1614 CNY per USD (monthly average 2023-06;')

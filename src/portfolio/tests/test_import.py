@@ -14,6 +14,7 @@ from django.urls import include, path
 from openpyxl import Workbook
 
 from core.models import ObjectChange
+from hamkor.permissions import SYSTEM
 from portfolio import exports, import_views, services
 from portfolio.importers import DERIVED_COLUMNS, INPUT_COLUMNS, ImportRejected, apply_import, plan_import
 from portfolio.models import Project, StatusChange
@@ -106,7 +107,7 @@ def test_dry_run_plans_every_row_and_writes_nothing(existing, tmp_path):
 def test_apply_writes_through_the_services_under_the_import_channel(existing, tmp_path):
     changes_before = ObjectChange.objects.count()
 
-    result = apply_import(plan_import(write(tmp_path, VALID), 'projects.csv'))
+    result = apply_import(plan_import(write(tmp_path, VALID), 'projects.csv'), actor=SYSTEM)
 
     new = Project.objects.get(identifier='P-NEW')
     frame = Project.objects.get(identifier='FRAME')
@@ -140,11 +141,11 @@ def test_apply_writes_through_the_services_under_the_import_channel(existing, tm
 
 def test_importing_the_same_file_again_changes_nothing(existing, tmp_path):
     file = write(tmp_path, VALID)
-    apply_import(plan_import(file, 'projects.csv'))
+    apply_import(plan_import(file, 'projects.csv'), actor=SYSTEM)
     before = snapshot()
 
     plan = plan_import(file, 'projects.csv')
-    result = apply_import(plan)
+    result = apply_import(plan, actor=SYSTEM)
 
     assert plan.counts == {'create': 0, 'update': 0, 'unchanged': 4, 'reject': 0}
     assert (result.created, result.updated, result.unchanged) == (0, 0, 4)
@@ -172,7 +173,7 @@ def test_an_exported_csv_imports_back_unchanged(portfolio, tmp_path):
     before = snapshot()
 
     plan = plan_import(file)
-    apply_import(plan)
+    apply_import(plan, actor=SYSTEM)
 
     assert plan.counts == {'create': 0, 'update': 0, 'unchanged': 3, 'reject': 0}
     assert snapshot() == before
@@ -191,7 +192,7 @@ def test_an_edited_export_updates_only_what_changed(portfolio, tmp_path):
     text = ''.join(exports.stream_csv(portfolio)).replace('UZ-NW', 'UZ-SA').replace('33.34%', '33.3400%')
     plan = plan_import(write(tmp_path, text, 'export.csv'))
 
-    apply_import(plan)
+    apply_import(plan, actor=SYSTEM)
 
     assert [(row.identifier, row.action, row.changes) for row in plan.rows] == [
         ('A-FRAME', 'unchanged', []),
@@ -262,7 +263,7 @@ def test_bad_rows_are_rejected_with_file_line_and_field_and_nothing_is_written(m
     plan = plan_import(write(tmp_path, f'{BAD_HEADER}\n{rows}\n'), 'projects.csv')
 
     with pytest.raises(ImportRejected) as raised:
-        apply_import(plan)
+        apply_import(plan, actor=SYSTEM)
 
     assert [str(problem) for problem in plan.problems] == expected
     assert str(raised.value) == f'{len(expected)} problem(s), nothing was imported:\n' + '\n'.join(
@@ -307,7 +308,7 @@ def test_a_file_that_cannot_be_read_is_refused_as_a_whole(tmp_path, content, nam
 
     assert ([str(problem) for problem in plan.problems], plan.rows) == (expected, [])
     with pytest.raises(ImportRejected):
-        apply_import(plan)
+        apply_import(plan, actor=SYSTEM)
     assert snapshot() == before
 
 
@@ -316,7 +317,7 @@ def test_an_identifier_twice_in_the_file_is_rejected_at_both_lines(tmp_path):
     plan = plan_import(write(tmp_path, 'identifier,title_en\n' + '\n'.join(rows) + '\n'), 'projects.csv')
 
     with pytest.raises(ImportRejected):
-        apply_import(plan)
+        apply_import(plan, actor=SYSTEM)
 
     message = 'identifier P-1 appears twice in the file (lines 3 and 7): a project is created once'
     assert [str(problem) for problem in plan.problems] == [
@@ -329,10 +330,10 @@ def test_an_identifier_twice_in_the_file_is_rejected_at_both_lines(tmp_path):
 
 def test_a_project_created_since_the_plan_is_refused_not_duplicated(tmp_path):
     plan = plan_import(write(tmp_path, 'identifier,title_en\nN-0,Zero\nN-1,One\n'), 'projects.csv')
-    services.create_project(identifier='N-1', title_en='Created meanwhile')
+    services.create_project(actor=SYSTEM, identifier='N-1', title_en='Created meanwhile')
 
     with pytest.raises(ImportRejected) as raised:
-        apply_import(plan)
+        apply_import(plan, actor=SYSTEM)
 
     assert [str(problem) for problem in raised.value.problems] == [
         "projects.csv, line 3, field 'identifier': Project with this Identifier already exists."
@@ -349,7 +350,7 @@ def test_parents_are_written_first_even_when_a_child_is_moved_above_its_new_pare
     file = write(tmp_path, 'identifier,title_en,parent\nNEW,New,TOP\nTOP,Top,MID\nMID,Mid,\n')
 
     plan = plan_import(file)
-    apply_import(plan)
+    apply_import(plan, actor=SYSTEM)
 
     assert [(row.identifier, row.action, row.changes) for row in plan.rows] == [
         ('NEW', 'create', []),
@@ -397,7 +398,7 @@ def test_xlsx_cells_of_any_type_are_read_like_csv_text(make_project, tmp_path):
     )
 
     plan = plan_import(file)
-    apply_import(plan)
+    apply_import(plan, actor=SYSTEM)
 
     assert [(row.line, row.identifier, row.action, row.changes) for row in plan.rows] == [
         (2, 'X-1', 'create', []),

@@ -1,5 +1,6 @@
 """The project endpoints through the shared API cases (hamkor.testing.api_cases)."""
 
+from hamkor.permissions import SYSTEM
 from hamkor.testing.api_cases import APICases
 from portfolio.services import create_project
 
@@ -18,4 +19,4 @@ class TestProjectAPI(APICases):
     invalid_fields = {'title_en', 'sectors'}
 
     def make(self, number):
-        return create_project(identifier=f'P-{number}', title_en=f'Project {number}')
+        return create_project(actor=SYSTEM, identifier=f'P-{number}', title_en=f'Project {number}')

@@ -49,7 +49,7 @@ def test_linking_from_the_page_shows_the_link_on_both_projects_and_logs_it(clien
 def test_self_links_unknown_projects_and_repeated_links_are_refused(client_as, make_project, relation, identifier,
                                                                     message):  # fmt: skip
     railway, station = make_project('RAIL'), make_project('STATION')
-    services.link_projects(project=railway, other=station)
+    services.link_projects(actor=SYSTEM, project=railway, other=station)
 
     response = relate(client_as('secretariat'), railway, relation, identifier)
 
@@ -110,7 +110,7 @@ def test_a_project_the_user_may_not_see_is_unknown_to_the_form(client_as, make_p
 )
 def test_removing_a_relation_asks_for_confirmation_then_removes_and_logs(client_as, make_project, relation, part):
     one, other = make_project('ONE'), make_project('TWO')
-    services.relate_projects(project=one, other=other, relation=relation)
+    services.relate_projects(actor=SYSTEM, project=one, other=other, relation=relation)
     client = client_as('secretariat')
     page = client.get(one.get_absolute_url()).content.decode()
     url = f'/portfolio/projects/{one.pk}/{part}/{other.pk}/remove/'
@@ -130,7 +130,7 @@ def test_removing_a_relation_asks_for_confirmation_then_removes_and_logs(client_
 def test_relations_to_projects_the_user_may_not_see_are_not_found(client_as, make_project):
     mine = make_project('MINE', visibility='side_uz')
     theirs = make_project('THEIRS', visibility='side_cn')
-    services.link_projects(project=mine, other=theirs)
+    services.link_projects(actor=SYSTEM, project=mine, other=theirs)
     client = client_as('secretariat', side='UZ')
 
     assert client.post(f'/portfolio/projects/{mine.pk}/linked/{theirs.pk}/remove/').status_code == 404
@@ -173,8 +173,8 @@ def test_api_relates_and_unrelates_with_the_same_rules(api_as, make_project):
 
 def test_api_detail_lists_only_the_linked_projects_the_caller_may_see(api_as, make_project):
     railway = make_project('RAIL')
-    services.link_projects(project=railway, other=make_project('PUBLIC-STATION'))
-    services.link_projects(project=railway, other=make_project('SECRET-DEPOT', visibility='restricted'))
+    services.link_projects(actor=SYSTEM, project=railway, other=make_project('PUBLIC-STATION'))
+    services.link_projects(actor=SYSTEM, project=railway, other=make_project('SECRET-DEPOT', visibility='restricted'))
 
     assert api_as('anonymous').get(f'/api/projects/{railway.pk}/').json()['linked'] == ['PUBLIC-STATION']
     assert api_as('secretariat').get(f'/api/projects/{railway.pk}/').json()['linked'] == [
@@ -209,7 +209,7 @@ def sided(make_project, china, uzbekistan, bank):
     for identifier, sides in projects.items():
         project = make_project(identifier)
         for side in sides:
-            services.add_participant(project=project, organization=organizations[side], role='4')
+            services.add_participant(actor=SYSTEM, project=project, organization=organizations[side], role='4')
     # A financier takes part too, without being listed as a participant.
     make_project('S-FINANCED', money=[('11', '1000', 'USD', '2024-01-01')], provider=bank)
 

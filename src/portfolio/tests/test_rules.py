@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import Currency
+from hamkor.permissions import SYSTEM
 from portfolio import selectors, services
 from portfolio.aggregation import allocate
 from portfolio.models import Project, StatusChange
@@ -38,14 +39,14 @@ def test_pledges_count_only_without_commitments_and_revisions_replace(make_proje
     project = make_project('P-2', money=[(PLEDGE, '300000000', 'USD', '2024-09-12')])
     first = project.transactions.get()
 
-    services.add_transaction(
+    services.add_transaction(actor=SYSTEM,
         project=project, supersedes=first, type=PLEDGE, value=Decimal('350000000'),
         currency=Currency.objects.get(code='USD'), value_date=datetime.date(2025, 2, 20),
     )  # fmt: skip
     project.refresh_from_db()
     assert (project.value_usd, project.value_basis) == (Decimal('350000000.00'), 'pledges')
 
-    services.add_transaction(
+    services.add_transaction(actor=SYSTEM,
         project=project, type=COMMITMENT, value=Decimal('120000000'), currency=Currency.objects.get(code='USD'),
         value_date=datetime.date(2025, 6, 1),
     )  # fmt: skip
@@ -138,7 +139,7 @@ def test_invalid_projects_are_refused_and_nothing_is_saved(make_project, values,
     count = Project.objects.count()
 
     with pytest.raises(ValidationError) as raised:
-        services.create_project(**{'identifier': 'NEW', 'title_en': 'New', **values})
+        services.create_project(actor=SYSTEM, **{'identifier': 'NEW', 'title_en': 'New', **values})
 
     assert message in raised.value.message_dict[field]
     assert Project.objects.count() == count
@@ -147,7 +148,10 @@ def test_invalid_projects_are_refused_and_nothing_is_saved(make_project, values,
 def test_sector_shares_must_add_up_to_100(sectors):
     with pytest.raises(ValidationError) as raised:
         services.create_project(
-            identifier='X', title_en='X', sectors=[(sectors['mining'], Decimal(60)), (sectors['geology'], Decimal(30))]
+            actor=SYSTEM,
+            identifier='X',
+            title_en='X',
+            sectors=[(sectors['mining'], Decimal(60)), (sectors['geology'], Decimal(30))],
         )
 
     assert raised.value.message_dict == {'sectors': ['Sector shares add up to 90 %, not 100 %.']}
@@ -159,7 +163,7 @@ def test_a_parent_cycle_is_refused(make_project):
     parent = make_project('P', parent=grandparent)
 
     with pytest.raises(ValidationError) as raised:
-        services.update_project(project=grandparent, parent=parent)
+        services.update_project(actor=SYSTEM, project=grandparent, parent=parent)
 
     assert raised.value.message_dict == {'parent': ['This parent would make the project its own ancestor.']}
     assert Project.objects.get(pk=grandparent.pk).parent_id is None
@@ -176,7 +180,7 @@ def test_bad_amounts_are_refused(make_project, value, currency, field, message):
     project = make_project('M')
 
     with pytest.raises(ValidationError) as raised:
-        services.add_transaction(
+        services.add_transaction(actor=SYSTEM,
             project=project, type=COMMITMENT, value=value, currency=Currency.objects.get(code=currency),
             value_date=datetime.date(2024, 1, 1),
         )  # fmt: skip
@@ -188,13 +192,15 @@ def test_bad_amounts_are_refused(make_project, value, currency, field, message):
 def test_status_follows_the_lifecycle_and_skips_need_a_reason(make_project):
     project = make_project('L')
 
-    services.change_status(project=project, status='negotiation')
+    services.change_status(actor=SYSTEM, project=project, status='negotiation')
     with pytest.raises(ValidationError) as raised:
-        services.change_status(project=project, status='implementation')
+        services.change_status(actor=SYSTEM, project=project, status='implementation')
     assert raised.value.message_dict == {
         'reason': ['Moving from Negotiation to Implementation leaves the normal lifecycle: give a reason.']
     }
-    services.change_status(project=project, status='implementation', reason='Financing closed in one step.')
+    services.change_status(
+        actor=SYSTEM, project=project, status='implementation', reason='Financing closed in one step.'
+    )
 
     assert list(StatusChange.objects.filter(project=project).values_list('previous', 'new', 'reason')) == [
         ('proposal', 'negotiation', ''),
@@ -207,17 +213,17 @@ def test_a_cancelled_project_stays_cancelled(make_project):
     project = make_project('Z', status='cancelled')
 
     with pytest.raises(ValidationError, match='A cancelled project cannot change status.'):
-        services.change_status(project=project, status='proposal', reason='revived')
+        services.change_status(actor=SYSTEM, project=project, status='proposal', reason='revived')
 
 
 def test_linked_projects_are_linked_both_ways_and_never_to_themselves(make_project):
     railway, station = make_project('RAIL'), make_project('STATION')
 
-    services.link_projects(project=railway, other=station)
+    services.link_projects(actor=SYSTEM, project=railway, other=station)
 
     assert list(station.linked.values_list('identifier', flat=True)) == ['RAIL']
     with pytest.raises(ValidationError, match='cannot be linked to itself'):
-        services.link_projects(project=railway, other=railway)
+        services.link_projects(actor=SYSTEM, project=railway, other=railway)
 
 
 def test_a_large_refresh_gives_the_same_figures_after_refreshing_planner_statistics(make_project, monkeypatch):

@@ -34,12 +34,12 @@ def report(db):
 def cited(report, china, make_user):
     """The report cited for a public project, a restricted project, a China-side project and a bank."""
     records = {
-        'public': portfolio_services.create_project(identifier='P-RAIL', title_en='Railway'),
+        'public': portfolio_services.create_project(actor=SYSTEM, identifier='P-RAIL', title_en='Railway'),
         'restricted': portfolio_services.create_project(
-            identifier='P-SECRET', title_en='Secret smelter', visibility='restricted'
+            actor=SYSTEM, identifier='P-SECRET', title_en='Secret smelter', visibility='restricted'
         ),
         'china_side': portfolio_services.create_project(
-            identifier='P-CN', title_en='China-side plant', visibility='side_cn'
+            actor=SYSTEM, identifier='P-CN', title_en='China-side plant', visibility='side_cn'
         ),
         'bank': organization_services.create_organization(
             actor=SYSTEM, name_en='China Development Bank', kind='bank', country=china

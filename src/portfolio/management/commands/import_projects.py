@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from hamkor.permissions import SYSTEM
 from hamkor.uploads import ImportCommand
 from portfolio.importers import apply_import, plan_import
 
@@ -16,7 +17,7 @@ class Command(ImportCommand):
         return plan_import(path, path.name)
 
     def apply(self, plan):
-        return apply_import(plan)
+        return apply_import(plan, actor=SYSTEM)
 
     def describe(self, row) -> str:
         return row.identifier
