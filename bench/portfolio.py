@@ -832,9 +832,9 @@ def measure(args) -> dict:
 
     print('\nCSV export /api/projects/export.csv as secretariat (streamed, consumed chunk by chunk)')
     subset, everything = '/api/projects/export.csv?region=UZ-TK', '/api/projects/export.csv'
-    from portfolio import exports
+    from portfolio import downloads
 
-    results['export']['chunk'] = getattr(exports, 'CHUNK', 0)
+    results['export']['chunk'] = downloads.CHUNK
     export(clients['secretariat'], subset, trace=False)  # warm-up
     for label, url in (('10%', subset), ('100%', everything)):
         timed = export(clients['secretariat'], url, trace=False)

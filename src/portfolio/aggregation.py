@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from portfolio.choices import COMMITMENT_TYPES, PLEDGE_TYPES, STAGE_OF_STATUS, ProjectStatus, ValueBasis
 from portfolio.models import Project, ProjectSector, Transaction
-from portfolio.state import replace_token
+from portfolio.models.state import replace_token
 
 CENT = Decimal('0.01')
 EXCLUDED_STATUSES = (ProjectStatus.CANCELLED, ProjectStatus.SUSPENDED)

@@ -1,4 +1,4 @@
-"""Statuses, stages, roles and visibility of the portfolio, and the lifecycle table."""
+"""Statuses, stages, roles, visibility, budget and document codes of the portfolio, and the lifecycle table."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -124,3 +124,26 @@ class Region(models.TextChoices):
     TASHKENT_REGION = 'UZ-TO', _('Tashkent region')
     TASHKENT_CITY = 'UZ-TK', _('Tashkent city')
     NATIONWIDE = 'UZ', _('Nationwide / several regions')
+
+
+class BudgetType(models.TextChoices):
+    """IATI BudgetType codes (also the type of a planned disbursement)."""
+
+    ORIGINAL = '1', _('Original')
+    REVISED = '2', _('Revised')
+
+
+class BudgetStatus(models.TextChoices):
+    """IATI BudgetStatus codes."""
+
+    INDICATIVE = '1', _('Indicative')
+    COMMITTED = '2', _('Committed')
+
+
+class DocumentLanguage(models.TextChoices):
+    """ISO 639-1 codes of the languages the cooperation's documents are written in."""
+
+    ENGLISH = 'en', _('English')
+    RUSSIAN = 'ru', _('Russian')
+    CHINESE = 'zh', _('Chinese')
+    UZBEK = 'uz', _('Uzbek')

@@ -22,11 +22,9 @@ from hamkor.permissions import SYSTEM
 from organizations import services as organization_services
 from organizations.models import Organization
 from portfolio import services
-from portfolio.choices import FinanceType, ProjectStatus, Region, TransactionType
+from portfolio.choices import BudgetStatus, BudgetType, FinanceType, ProjectStatus, Region, TransactionType
 from portfolio.models import (
     Budget,
-    BudgetStatus,
-    BudgetType,
     CooperationSector,
     DocumentLink,
     PlannedDisbursement,

@@ -1,6 +1,8 @@
 from django.db import models
 
+from core.choices import Side
 from hamkor.models import translated_search
+from portfolio.choices import Visibility
 
 PARTNER_PERMISSION = 'portfolio.view_partner_project'
 RESTRICTED_PERMISSION = 'portfolio.view_restricted_project'
@@ -13,9 +15,6 @@ def visible_levels(user) -> list[str]:
     secretariat and the analysts) also see partner projects and those of their own side (the
     joint side counts as both); the secretariat sees restricted ones.
     """
-    from core.choices import Side
-    from portfolio.choices import Visibility
-
     if user is None or not user.is_authenticated:
         return [Visibility.PUBLIC]
     if user.is_superuser:

@@ -6,14 +6,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
+from core.models import CodelistItem, ObjectChange
 from organizations.models import Organization
 from portfolio.choices import Region, Stage, ValueBasis
-from portfolio.models import CooperationSector, Project, ProjectSector, Transaction
+from portfolio.filters import ProjectFilter
+from portfolio.models import DOCUMENT_CATEGORY_CODELIST, CooperationSector, Project, ProjectSector, Transaction
+from portfolio.models.state import current_token
 from portfolio.querysets import visible_levels
-from portfolio.state import current_token
-from sources.models import Claim
+from sources.models import Citation, Claim
 
 CACHE_SECONDS = 3600
 
@@ -251,3 +253,63 @@ def organization_projects(user, organization):
     projects = visible.filter(participants__organization=organization).distinct()
     financed = visible.filter(transactions__provider=organization).distinct()
     return (projects | financed).distinct().order_by('identifier')
+
+
+#
+# Projects: the list (page, API, download) and one project's page
+#
+
+
+def project_filter(user, params) -> ProjectFilter:
+    """The projects of the list page and of its download: those `user` may see that match `params`
+    (ProjectFilter, which the API applies to `list_projects` too)."""
+    return ProjectFilter(params, queryset=visible_projects(user))
+
+
+def list_projects(projects: QuerySet) -> QuerySet:
+    """`projects` with what a list shows of each, in one query per page for all their sectors."""
+    return projects.select_related('parent').prefetch_related(
+        Prefetch('sectors', ProjectSector.objects.select_related('sector'))
+    )
+
+
+@dataclass
+class ProjectPage:
+    """A project and everything its page shows, each part limited to what the reader may see."""
+
+    project: Project
+    sectors: QuerySet
+    participants: QuerySet
+    transactions: QuerySet
+    children: QuerySet
+    linked: QuerySet
+    milestones: QuerySet
+    budgets: QuerySet
+    planned_disbursements: QuerySet
+    documents: QuerySet
+    status_changes: QuerySet
+    citations: QuerySet
+    history: QuerySet | None  # the change log, for those who may read it
+
+
+def project_page(user, pk: int) -> ProjectPage:
+    """Raises Project.DoesNotExist for a project `user` may not see, as for one that does not exist."""
+    project = visible_projects(user).select_related('parent').get(pk=pk)
+    category_name = CodelistItem.objects.filter(codelist__name=DOCUMENT_CATEGORY_CODELIST, code=OuterRef('category'))
+    return ProjectPage(
+        project=project,
+        sectors=project.sectors.select_related('sector'),
+        participants=project.participants.select_related('organization__country'),
+        transactions=project.transactions.select_related('provider', 'currency', 'superseded_by'),
+        children=project.children.visible_to(user),
+        linked=project.linked.visible_to(user),
+        milestones=project.milestones.all(),
+        budgets=project.budgets.all(),
+        planned_disbursements=project.planned_disbursements.select_related('provider', 'receiver'),
+        documents=project.documents.select_related('source').annotate(
+            category_name=Subquery(category_name.values('name_en')[:1])
+        ),
+        status_changes=project.status_changes.select_related('actor'),
+        citations=Citation.objects.for_record(project),
+        history=ObjectChange.objects.for_record(project) if user.has_perm('core.view_objectchange') else None,
+    )

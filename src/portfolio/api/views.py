@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import permissions, serializers, viewsets
@@ -12,7 +11,7 @@ from rest_framework.views import APIView
 from core.api.views import NamesField
 from core.models import Currency
 from hamkor.permissions import action_permission
-from portfolio import selectors, services
+from portfolio import downloads, selectors, services
 from portfolio.choices import ProjectStatus
 from portfolio.filters import ProjectFilter
 from portfolio.models import (
@@ -21,7 +20,6 @@ from portfolio.models import (
     DocumentLink,
     PlannedDisbursement,
     Project,
-    ProjectSector,
 )
 from sources.models import Source
 
@@ -170,11 +168,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
     queryset = Project.objects.none()
 
     def get_queryset(self):
-        return (
-            Project.objects.visible_to(self.request.user)
-            .select_related('parent')
-            .prefetch_related(Prefetch('sectors', ProjectSector.objects.select_related('sector')))
-        )
+        return selectors.list_projects(selectors.visible_projects(self.request.user))
 
     def get_serializer_class(self):
         return ProjectDetailSerializer if self.action == 'retrieve' else ProjectSerializer
@@ -388,6 +382,4 @@ class ProjectExportView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter('q', str)], responses={(200, 'text/csv'): OpenApiTypes.STR})
     def get(self, request):
-        from portfolio.exports import project_export
-
-        return project_export(request._request, 'csv')
+        return downloads.project_download(request.user, request.query_params, 'csv')

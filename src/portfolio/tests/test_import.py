@@ -15,10 +15,11 @@ from openpyxl import Workbook
 
 from core.models import ObjectChange
 from hamkor.permissions import SYSTEM
-from portfolio import exports, import_views, services
-from portfolio.importers import DERIVED_COLUMNS, INPUT_COLUMNS, ImportRejected, apply_import, plan_import
+from portfolio import downloads, services
+from portfolio.imports import DERIVED_COLUMNS, INPUT_COLUMNS, ImportRejected, apply_import, plan_import
 from portfolio.models import Project, StatusChange
 from portfolio.urls import urlpatterns as portfolio_urlpatterns
+from portfolio.views import imports as import_views
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def snapshot() -> tuple:
 
 
 def test_the_input_columns_are_the_export_columns():
-    assert sorted(INPUT_COLUMNS + DERIVED_COLUMNS) == sorted(exports.COLUMNS)
+    assert sorted(INPUT_COLUMNS + DERIVED_COLUMNS) == sorted(downloads.COLUMNS)
 
 
 def test_dry_run_plans_every_row_and_writes_nothing(existing, tmp_path):
@@ -169,7 +170,7 @@ def portfolio(make_project):
 
 def test_an_exported_csv_imports_back_unchanged(portfolio, tmp_path):
     file = tmp_path / 'export.csv'
-    file.write_text(''.join(exports.stream_csv(portfolio)), encoding='utf-8')
+    file.write_text(''.join(downloads.stream_csv(portfolio)), encoding='utf-8')
     before = snapshot()
 
     plan = plan_import(file)
@@ -181,7 +182,7 @@ def test_an_exported_csv_imports_back_unchanged(portfolio, tmp_path):
 
 def test_an_exported_xlsx_imports_back_unchanged(portfolio, tmp_path):
     file = tmp_path / 'export.xlsx'
-    exports.write_xlsx(portfolio, file)
+    downloads.write_xlsx(portfolio, file)
 
     plan = plan_import(file)
 
@@ -189,7 +190,7 @@ def test_an_exported_xlsx_imports_back_unchanged(portfolio, tmp_path):
 
 
 def test_an_edited_export_updates_only_what_changed(portfolio, tmp_path):
-    text = ''.join(exports.stream_csv(portfolio)).replace('UZ-NW', 'UZ-SA').replace('33.34%', '33.3400%')
+    text = ''.join(downloads.stream_csv(portfolio)).replace('UZ-NW', 'UZ-SA').replace('33.34%', '33.3400%')
     plan = plan_import(write(tmp_path, text, 'export.csv'))
 
     apply_import(plan, actor=SYSTEM)

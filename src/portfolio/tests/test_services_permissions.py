@@ -17,7 +17,7 @@ from core.models import Currency
 from hamkor.permissions import SYSTEM
 from hamkor.testing.services import assert_refused, table_state
 from portfolio import services
-from portfolio.importers import apply_import, plan_import
+from portfolio.imports import apply_import, plan_import
 from portfolio.models import Project
 
 PORTFOLIO_MODELS = (

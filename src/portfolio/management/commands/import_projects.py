@@ -4,7 +4,7 @@ from pathlib import Path
 
 from hamkor.permissions import SYSTEM
 from hamkor.uploads import ImportCommand
-from portfolio.importers import apply_import, plan_import
+from portfolio.imports import apply_import, plan_import
 
 
 class Command(ImportCommand):

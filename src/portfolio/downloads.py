@@ -1,4 +1,5 @@
-"""Exports of any filtered set of projects, with codes and names side by side.
+"""Downloads of any filtered set of projects (portfolio.selectors.project_filter), with codes
+and names side by side, for the page's link and the API alike.
 
 CSV streams row by row from a database iterator (flat memory, no row limit); XLSX is written
 in openpyxl's write-only mode. Both mark illustrative records in a column of their own.
@@ -12,12 +13,13 @@ from itertools import islice
 
 from django.db.models import Case, CharField, Func, Value, When
 from django.db.models.functions import Cast
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from openpyxl import Workbook
 
+from portfolio import selectors
 from portfolio.choices import ProjectStatus, Region, Stage
-from portfolio.filters import ProjectFilter
-from portfolio.models import Project, ProjectSector
+from portfolio.models import ProjectSector
 
 COLUMNS = [
     'identifier', 'data_status', 'title_en', 'title_ru', 'title_zh', 'title_uz', 'status', 'status_name', 'stage',
@@ -27,11 +29,6 @@ COLUMNS = [
 ]  # fmt: skip
 CHUNK = 2000
 LABELS = {'status': dict(ProjectStatus.choices), 'stage': dict(Stage.choices), 'region': dict(Region.choices)}
-
-
-def export_queryset(user, params):
-    projects = Project.objects.visible_to(user).order_by('identifier')
-    return ProjectFilter(params, queryset=projects).qs
 
 
 class MoneyText(Func):
@@ -151,8 +148,6 @@ def stream_csv(projects):
 
 
 def write_xlsx(projects, path) -> None:
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet('projects')
     sheet.append(COLUMNS)
@@ -162,8 +157,12 @@ def write_xlsx(projects, path) -> None:
     workbook.save(path)
 
 
-def project_export(request, format):
-    projects = export_queryset(request.user, request.GET)
+FORMATS = ('csv', 'xlsx')
+
+
+def project_download(user, params, format: str):
+    """The file of the projects `user` may see that match `params`, as a response to send."""
+    projects = selectors.project_filter(user, params).qs
     stamp = timezone.localtime().strftime('%Y%m%d-%H%M')
     if format == 'csv':
         response = StreamingHttpResponse(stream_csv(projects), content_type='text/csv; charset=utf-8')
@@ -174,4 +173,4 @@ def project_export(request, format):
         write_xlsx(projects, handle)
         handle.seek(0)
         return FileResponse(handle, as_attachment=True, filename=f'hamkor-projects-{stamp}.xlsx')
-    raise Http404
+    raise ValueError(f'not a download format: {format!r}')

@@ -1,6 +1,6 @@
 """Bulk import of projects from CSV or XLSX, planned first and applied all at once.
 
-The columns are those of the project export (portfolio.exports.COLUMNS), so an exported file
+The columns are those of the project export (portfolio.downloads.COLUMNS), so an exported file
 can be edited and imported back; the export's derived columns are accepted and ignored.
 `plan_import` reads and validates every row without writing and says, per row, whether it
 creates, updates, leaves unchanged or is rejected (with file, line and field of each reason).

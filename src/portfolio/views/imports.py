@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from hamkor.auth import permission_required
 from hamkor.uploads import ImportForm, ImportPage, import_page
-from portfolio.importers import apply_import, plan_import
+from portfolio.imports import apply_import, plan_import
 
 TEMPLATE = 'portfolio/import.html'
 

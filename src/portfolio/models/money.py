@@ -1,0 +1,196 @@
+"""A project's money: transactions (what makes its value) and the planned amounts shown beside it
+(IATI 2.03 `transaction`, `budget`, `planned-disbursement`)."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hamkor.models import ChangeLoggedModel
+from organizations.models import Organization
+from portfolio.choices import BudgetStatus, BudgetType, FinanceType, TransactionType
+from portfolio.models.projects import Project
+
+
+class Transaction(ChangeLoggedModel):
+    """Money of a project: a pledge, commitment, disbursement, … in its own currency, with its
+    USD value at the value date and the rate used. An amount that cannot be converted keeps
+    `value_usd` empty and is reported as such, never counted as zero."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='transactions')
+    type = models.CharField(_('type'), max_length=2, choices=TransactionType.choices)
+    value = models.DecimalField(
+        _('value'), max_digits=20, decimal_places=2, validators=[MinValueValidator(Decimal('0.01'))]
+    )
+    currency = models.ForeignKey(
+        'core.Currency',
+        on_delete=models.PROTECT,
+        to_field='code',
+        db_column='currency_code',
+        verbose_name=_('currency'),
+    )
+    value_date = models.DateField(_('value date'))
+    finance_type = models.CharField(_('finance type'), max_length=4, choices=FinanceType.choices, blank=True)
+    provider = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name='provided_transactions',
+        verbose_name=_('financier'),
+    )
+    description = models.CharField(_('description'), max_length=300, blank=True)
+    superseded_by = models.ForeignKey(
+        'self',
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name='supersedes',
+        verbose_name=_('superseded by'),
+        help_text=_('A revision replaces this amount; it no longer counts.'),
+    )
+    interest_rate = models.DecimalField(_('interest rate (%)'), max_digits=6, decimal_places=3, null=True, blank=True)
+    maturity_years = models.DecimalField(_('maturity (years)'), max_digits=5, decimal_places=1, null=True, blank=True)
+    grace_years = models.DecimalField(_('grace period (years)'), max_digits=5, decimal_places=1, null=True, blank=True)
+    value_usd = models.DecimalField(_('value (USD)'), max_digits=20, decimal_places=2, null=True, editable=False)
+    fx_rate = models.DecimalField(_('rate used'), max_digits=40, decimal_places=24, null=True, editable=False)
+    fx_note = models.CharField(_('conversion'), max_length=300, blank=True, editable=False)
+    counts_in_value = models.BooleanField(
+        _("counts in the project's value"),
+        default=False,
+        editable=False,
+        help_text=_('Set by the aggregation rules: a current commitment (or, without commitments, pledge).'),
+    )
+
+    change_log_exclude = ('last_updated', 'counts_in_value')
+
+    class Meta:
+        ordering = ['value_date', 'id']
+        verbose_name = _('transaction')
+        verbose_name_plural = _('transactions')
+        indexes = [models.Index(fields=['project', 'type'], name='portfolio_tx_project_type_idx')]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gt=0), name='portfolio_transaction_value_positive'),
+        ]
+
+    def __str__(self):
+        return f'{self.get_type_display()} {self.value} {self.currency_id} ({self.value_date})'
+
+
+def one_year_after(day: datetime.date) -> datetime.date:
+    """The same calendar day a year later (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+class PlannedAmount(ChangeLoggedModel):
+    """Money planned for a period, in its own currency, with its USD value at the value date and
+    the rate used (as for transactions: an amount no rate covers keeps `value_usd` empty and is
+    flagged, never counted as zero).
+
+    Planned amounts are shown with the project but never make the portfolio's value: the
+    aggregates count what was committed or pledged (docs/portfolio-aggregation.md).
+    """
+
+    period_start = models.DateField(_('period start'))
+    period_end = models.DateField(_('period end'), null=True, blank=True)
+    value = models.DecimalField(
+        _('value'), max_digits=20, decimal_places=2, validators=[MinValueValidator(Decimal('0.01'))]
+    )
+    currency = models.ForeignKey(
+        'core.Currency', on_delete=models.PROTECT, to_field='code', db_column='currency_code',
+        related_name='+', verbose_name=_('currency'),
+    )  # fmt: skip
+    value_date = models.DateField(
+        _('value date'), help_text=_('The date whose exchange rate converts the amount; usually the period start.')
+    )
+    value_usd = models.DecimalField(_('value (USD)'), max_digits=20, decimal_places=2, null=True, editable=False)
+    fx_rate = models.DecimalField(_('rate used'), max_digits=40, decimal_places=24, null=True, editable=False)
+    fx_note = models.CharField(_('conversion'), max_length=300, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.period_start and self.period_end and self.period_end <= self.period_start:
+            raise ValidationError({'period_end': _('The period must end after it starts.')})
+
+
+class Budget(PlannedAmount):
+    """What a project expects to spend in a period of at most a year (IATI `budget`)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='budgets')
+    type = models.CharField(_('type'), max_length=1, choices=BudgetType.choices, default=BudgetType.ORIGINAL)
+    status = models.CharField(_('status'), max_length=1, choices=BudgetStatus.choices, default=BudgetStatus.INDICATIVE)
+    period_end = models.DateField(_('period end'))
+
+    class Meta:
+        ordering = ['period_start', 'type', 'id']
+        verbose_name = _('budget')
+        verbose_name_plural = _('budgets')
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gt=0), name='portfolio_budget_value_positive'),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gt=models.F('period_start')),
+                name='portfolio_budget_period_order',
+                violation_error_message=_('The period must end after it starts.'),
+            ),
+        ]
+
+    def __str__(self):
+        return f'{self.get_type_display()} {self.value:,} {self.currency_id} ({self.period_start} – {self.period_end})'
+
+    def clean(self):
+        super().clean()
+        # IATI: a budget period must not be longer than one year; a multi-year budget is
+        # reported as one budget per year (or shorter period), so the years can be compared.
+        if self.period_start and self.period_end and self.period_end >= one_year_after(self.period_start):
+            raise ValidationError(
+                {
+                    'period_end': _(
+                        'A budget period may not be longer than one year (IATI rule: report a multi-year budget '
+                        'as one budget per year); this one runs from %(start)s to %(end)s.'
+                    )
+                    % {'start': self.period_start.isoformat(), 'end': self.period_end.isoformat()}
+                }
+            )
+
+
+class PlannedDisbursement(PlannedAmount):
+    """A payment expected in a period, from a provider to a receiver (IATI `planned-disbursement`)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='planned_disbursements')
+    type = models.CharField(_('type'), max_length=1, choices=BudgetType.choices, blank=True)
+    provider = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name='planned_provided',
+        verbose_name=_('provider'),
+    )  # fmt: skip
+    receiver = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name='planned_received',
+        verbose_name=_('receiver'),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ['period_start', 'id']
+        verbose_name = _('planned disbursement')
+        verbose_name_plural = _('planned disbursements')
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__gt=0), name='portfolio_planned_disbursement_value_positive'
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__isnull=True) | models.Q(period_end__gt=models.F('period_start')),
+                name='portfolio_planned_disbursement_period_order',
+                violation_error_message=_('The period must end after it starts.'),
+            ),
+        ]
+
+    def __str__(self):
+        period = f'{self.period_start} – {self.period_end}' if self.period_end else str(self.period_start)
+        return f'{self.value:,} {self.currency_id} ({period})'

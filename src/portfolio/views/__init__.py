@@ -1,0 +1,1 @@
+"""The portfolio's pages (the organizations' pages are organizations.views)."""
