@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _('Accounts and roles')
 
     def ready(self):
+        # imported once the apps are loaded (these modules import models): not a cycle
         from accounts import demo
         from accounts.roles import sync_roles_after_migrate
         from hamkor.registry import DemoLoader, register_demo_loader

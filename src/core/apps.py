@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _('Reference data and change log')
 
     def ready(self):
+        # imported once the apps are loaded (these modules import models): not a cycle
         from core import changelog
         from hamkor.registry import NavItem, register_navigation
 

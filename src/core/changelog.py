@@ -8,9 +8,11 @@ import getpass
 import hashlib
 import json
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from core.models import ObjectChange
 from hamkor.context import current_change_context
 from hamkor.models import ChangeLoggedMixin
 
@@ -41,8 +43,6 @@ _LAST = '_change_log_last'
 
 
 def record_change(instance, action: str, before: dict | None, after: dict | None) -> None:
-    from core.models import ObjectChange
-
     if action == ObjectChange.Action.UPDATE and before == after:
         return  # a save that changed nothing is not a change
     context = current_change_context()
@@ -69,8 +69,6 @@ def record_change(instance, action: str, before: dict | None, after: dict | None
 
 
 def _content_type_id(instance) -> int:
-    from django.contrib.contenttypes.models import ContentType
-
     return ContentType.objects.get_for_model(type(instance)).pk
 
 

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from core.models import ExchangeRate
@@ -81,8 +82,6 @@ def rate_for(currency: str, on: datetime.date) -> ExchangeRate:
 
 
 def describe_coverage(currency: str) -> str:
-    from django.db.models import Max, Min
-
     spans = (
         ExchangeRate.objects.filter(currency_id=currency)
         .values('frequency')

@@ -11,6 +11,7 @@ import sys
 
 
 def run_management_command(argv: list[str]) -> None:
+    # Imported once DJANGO_SETTINGS_MODULE is set (main() sets it): Django reads the settings on import.
     from django.core.management import execute_from_command_line
 
     from hamkor.context import change_context

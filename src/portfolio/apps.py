@@ -7,6 +7,7 @@ class PortfolioConfig(AppConfig):
     verbose_name = _('Portfolio')
 
     def ready(self):
+        # imported once the apps are loaded (these modules import models): not a cycle
         from hamkor.registry import DemoLoader, NavItem, register_demo_loader, register_navigation
         from organizations.selectors import register_detail_part
         from portfolio import demo, selectors

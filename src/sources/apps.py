@@ -7,6 +7,7 @@ class SourcesConfig(AppConfig):
     verbose_name = _('Sources and claims')
 
     def ready(self):
+        # imported once the apps are loaded (these modules import models): not a cycle
         from hamkor.registry import register_navigation_namespace
         from organizations.models import Organization
         from organizations.selectors import register_detail_part

@@ -9,11 +9,13 @@ a citation of a type that is not registered is shown to no one.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
 
+from core.models import ObjectChange
 from sources.models import Citation, Claim, Source
 
 
@@ -26,8 +28,6 @@ class CitableType:
 
     @property
     def model(self):
-        from django.apps import apps
-
         return apps.get_model(self.model_label)
 
     @property
@@ -96,8 +96,6 @@ def citations_with_records(citations) -> list[Citation]:
 
 def citation_changes(record):
     """Change-log entries of the citations of `record` (added, edited or removed)."""
-    from core.models import ObjectChange
-
     record_type = ContentType.objects.get_for_model(type(record)).pk
     citation_type = ContentType.objects.get_for_model(Citation)
     key = str(record.pk)

@@ -33,7 +33,7 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope='module')
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # a dev dependency: only the browser tests need it
 
     # Playwright's sync API runs an event loop in this thread; the test's own database calls
     # are still synchronous and safe.

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 PASSWORD = 'Correct-Horse-Battery-42'
 
@@ -23,8 +24,6 @@ def default_language():
     """Every test starts in the default language: a request in another language leaves its
     language active in the thread (LocaleMiddleware does not reset it), and texts written by
     services, such as conversion notes, would follow it."""
-    from django.utils import translation
-
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
