@@ -97,7 +97,7 @@ TEXT_COLUMNS = {
 }
 FIELDS = (
     'identifier', 'data_status_text', 'title_en', 'title_ru', 'title_zh', 'title_uz', 'status', 'stage',
-    'counted_text', 'value_text', 'value_basis', 'value_year', 'unconverted_count', 'region', 'parent__identifier',
+    'counted_text', 'value_text', 'value_basis', 'value_year', 'unconverted_count', 'region', 'visible_parent',
     'umbrella_text', 'visibility', 'sectors_text', *(f'{name}_text' for name in DATES),
 )  # fmt: skip
 

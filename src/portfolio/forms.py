@@ -50,13 +50,17 @@ class ProjectForm(forms.ModelForm):
             for name in ('planned_start', 'planned_end', 'actual_start', 'actual_end')
         } | {name: forms.Textarea(attrs={'rows': 3}) for name in PROJECT_FIELDS if name.startswith('description')}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial['sectors'] = '\n'.join(
                 f'{share.sector.code} {plain(share.percentage)}' for share in self.instance.sectors.all()
             )
-        self.fields['parent'].queryset = Project.objects.exclude(pk=self.instance.pk)
+        if self.instance.parent_id and self.instance.parent_for(user) is None:
+            # A parent the user may not see is neither shown nor changed (nor removed by saving).
+            del self.fields['parent']
+        else:
+            self.fields['parent'].queryset = Project.objects.visible_to(user).exclude(pk=self.instance.pk)
 
     def clean_sectors(self):
         known = {sector.code: sector for sector in CooperationSector.objects.all()}

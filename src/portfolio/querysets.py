@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Case, F, Value, When
 
 from core.choices import Side
 from hamkor.models import translated_search
@@ -38,6 +39,15 @@ class ProjectQuerySet(models.QuerySet):
         if len(levels) == 5:
             return self
         return self.filter(visibility__in=levels)
+
+    def with_visible_parent(self, user):
+        """Each project with `visible_parent`: its parent's identifier where `user` may see the
+        parent, else empty (a visible part of a hidden whole names no whole)."""
+        return self.annotate(
+            visible_parent=Case(
+                When(parent__visibility__in=visible_levels(user), then=F('parent__identifier')), default=Value('')
+            )
+        )
 
     def search(self, text: str):
         """Projects whose identifier matches or whose title (any language) contains every word."""

@@ -263,7 +263,7 @@ def organization_projects(user, organization):
 def project_filter(user, params) -> ProjectFilter:
     """The projects of the list page and of its download: those `user` may see that match `params`
     (ProjectFilter, which the API applies to `list_projects` too)."""
-    return ProjectFilter(params, queryset=visible_projects(user))
+    return ProjectFilter(params, queryset=visible_projects(user).with_visible_parent(user))
 
 
 def list_projects(projects: QuerySet) -> QuerySet:
@@ -278,6 +278,7 @@ class ProjectPage:
     """A project and everything its page shows, each part limited to what the reader may see."""
 
     project: Project
+    parent: Project | None  # None also where the parent is hidden from the reader
     sectors: QuerySet
     participants: QuerySet
     transactions: QuerySet
@@ -298,6 +299,7 @@ def project_page(user, pk: int) -> ProjectPage:
     category_name = CodelistItem.objects.filter(codelist__name=DOCUMENT_CATEGORY_CODELIST, code=OuterRef('category'))
     return ProjectPage(
         project=project,
+        parent=project.parent_for(user),
         sectors=project.sectors.select_related('sector'),
         participants=project.participants.select_related('organization__country'),
         transactions=project.transactions.select_related('provider', 'currency', 'superseded_by'),

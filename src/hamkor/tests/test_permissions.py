@@ -264,8 +264,6 @@ SENTINELS = (
 KNOWN_LEAKS = {
     'core:change_list': 'the change log does not follow the visibility of the record it is about',
     'change-list': 'the change log does not follow the visibility of the record it is about',
-    'portfolio:project_create': "the form's parent choices list every project",
-    'portfolio:project_edit': "the form's parent choices list every project",
 }
 
 

@@ -34,14 +34,30 @@ class ProjectSectorSerializer(serializers.Serializer):
     value_usd = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
 
 
+class VisibleParentField(serializers.SlugRelatedField):
+    """The parent's identifier where the caller may see the parent (else null); written, only a
+    project the caller may see is accepted, and any other is "does not exist", hidden or not."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field='identifier', **kwargs)
+
+    def _user(self):
+        request = self.context.get('request')
+        return request.user if request else None
+
+    def get_queryset(self):
+        return Project.objects.visible_to(self._user())
+
+    def get_attribute(self, instance):
+        return instance.parent_for(self._user())
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     """A project with its derived value; `sectors` is written as a list of {sector, percentage}."""
 
     titles = NamesField('title')
     sectors = ProjectSectorSerializer(many=True, required=False)
-    parent = serializers.SlugRelatedField(
-        slug_field='identifier', queryset=Project.objects.all(), required=False, allow_null=True
-    )
+    parent = VisibleParentField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False)
     data_status = serializers.SerializerMethodField()
 

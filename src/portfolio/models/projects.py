@@ -16,7 +16,7 @@ from portfolio.choices import (
     ValueBasis,
     Visibility,
 )
-from portfolio.querysets import ProjectQuerySet
+from portfolio.querysets import ProjectQuerySet, visible_levels
 
 
 class CooperationSector(models.Model):
@@ -159,6 +159,13 @@ class Project(ChangeLoggedModel):
 
     def __str__(self):
         return f'{self.identifier} {self.title}'
+
+    def parent_for(self, user) -> 'Project | None':
+        """The parent as `user` may see it: None where it is hidden (the rule of
+        ProjectQuerySet.with_visible_parent, for one loaded project)."""
+        if self.parent_id is None or self.parent.visibility not in visible_levels(user):
+            return None
+        return self.parent
 
     def get_absolute_url(self):
         return reverse('portfolio:project_detail', args=[self.pk])

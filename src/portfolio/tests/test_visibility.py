@@ -127,3 +127,75 @@ def test_an_editor_of_one_side_cannot_reach_the_other_sides_projects(client_as, 
     assert client.get(f'/portfolio/projects/{projects["side_cn"].pk}/edit/').status_code == 404
     assert client.get(f'/portfolio/projects/{projects["side_uz"].pk}/edit/').status_code == 200
     assert api.patch(f'/api/projects/{projects["side_cn"].pk}/', {'title_ru': 'x'}, format='json').status_code == 404
+
+
+#
+# A part names its whole only to those who may see the whole
+#
+
+WHOLE_TITLE = 'Secret umbrella agreement'
+
+
+@pytest.fixture
+def whole_and_part(make_project):
+    """A restricted whole with a public part: the part is for everyone, the whole is not."""
+    whole = make_project('VIS-WHOLE', visibility='restricted', title_en=WHOLE_TITLE, is_umbrella=True)
+    return whole, make_project('VIS-PART', visibility='public', title_en='Public part', parent=whole)
+
+
+def test_a_hidden_whole_is_named_nowhere_its_reader_may_not_see_it(reader, whole_and_part):
+    role, client, api = reader
+    whole, part = whole_and_part
+    sees_whole = 'restricted' in READERS[role][1]
+    named = 'VIS-WHOLE' if sees_whole else None
+
+    page = client.get(f'/portfolio/projects/{part.pk}/').content.decode()
+    assert (WHOLE_TITLE in page, 'VIS-WHOLE' in page) == (sees_whole, sees_whole)
+    assert api.get(f'/api/projects/{part.pk}/').json()['parent'] == named
+    listed = api.get('/api/projects/', {'q': 'public part'}).json()['results']
+    assert [(item['identifier'], item['parent']) for item in listed] == [('VIS-PART', named)]
+    for response in (client.get('/portfolio/projects/export.csv'), api.get('/api/projects/export.csv')):
+        rows = csv.DictReader(io.StringIO(b''.join(response.streaming_content).decode('utf-8-sig')))
+        assert {row['identifier']: row['parent'] for row in rows}['VIS-PART'] == (named or '')
+    workbook = load_workbook(io.BytesIO(b''.join(client.get('/portfolio/projects/export.xlsx').streaming_content)))
+    sheet = list(workbook['projects'].values)
+    parent_column = sheet[0].index('parent')
+    assert {row[0]: row[parent_column] for row in sheet[1:]}['VIS-PART'] == named
+
+
+def test_the_parent_choices_hold_only_projects_the_editor_may_see(client_as, projects):
+    client = client_as('secretariat', side='UZ')
+
+    form = client.get('/portfolio/projects/new/').context['form']
+
+    offered = sorted(project.identifier for project in form.fields['parent'].queryset)
+    assert offered == sorted(PROJECTS[level][0] for level in READERS['uz-analyst'][1] + ['restricted'])
+
+
+def test_a_hidden_parent_is_refused_as_if_it_did_not_exist(api_as, projects):
+    api = api_as('secretariat', side='UZ')
+
+    answers = [
+        api.post('/api/projects/', {'identifier': f'NEW-{n}', 'title_en': 'New', 'parent': parent}, format='json')
+        for n, parent in enumerate(['VIS-CN', 'NO-SUCH-PROJECT'])
+    ]
+
+    assert [answer.status_code for answer in answers] == [400, 400]
+    hidden, missing = (answer.json()['error']['fields'] for answer in answers)
+    assert hidden == {'parent': ['Object with identifier=VIS-CN does not exist.']}
+    assert missing == {'parent': ['Object with identifier=NO-SUCH-PROJECT does not exist.']}
+
+
+def test_saving_a_part_keeps_a_whole_the_editor_may_not_see(client_as, make_project):
+    whole = make_project('VIS-CN-WHOLE', visibility='side_cn', title_en='Chinese whole', is_umbrella=True)
+    part = make_project('VIS-UZ-PART', visibility='side_uz', parent=whole)
+    client = client_as('secretariat', side='UZ')
+
+    form = client.get(f'/portfolio/projects/{part.pk}/edit/').context['form']
+    assert 'parent' not in form.fields
+    data = {name: value for name, value in form.initial.items() if value is not None and name != 'parent'}
+    response = client.post(f'/portfolio/projects/{part.pk}/edit/', data | {'title_en': 'Renamed part'})
+
+    assert response.status_code == 302
+    part.refresh_from_db()
+    assert (part.title_en, part.parent_id) == ('Renamed part', whole.pk)

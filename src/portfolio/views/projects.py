@@ -45,9 +45,9 @@ def project_detail(request, pk):
 
 @permission_required('portfolio.add_project')
 def project_create(request):
-    form = ProjectForm(request.POST or None)
+    form = ProjectForm(request.POST or None, user=request.user)
     if request.method == 'POST' and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS}
+        values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS if name in form.cleaned_data}
         try:
             project = services.create_project(actor=request.user, sectors=form.cleaned_data['sectors'], **values)
         except ValidationError as error:
@@ -63,9 +63,9 @@ def project_edit(request, pk):
     project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
     # The form gets its own copy: validating a bound ModelForm writes the submitted values into
     # its instance, and the service must see the project as stored (e.g. its previous parent).
-    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=pk))
+    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=pk), user=request.user)
     if request.method == 'POST' and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS}
+        values = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS if name in form.cleaned_data}
         try:
             services.update_project(project=project, actor=request.user, sectors=form.cleaned_data['sectors'], **values)
         except ValidationError as error:
