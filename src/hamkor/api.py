@@ -1,12 +1,15 @@
 """API conventions shared by every endpoint: pagination and the error format.
 
-Every error response has the same shape, whatever raised it:
+Every error response has the same shape, whatever raised it (a delete that other records still
+refer to answers 409 "in_use"):
     {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"name_en": ["…"]}}}
 """
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -18,10 +21,22 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 1000
 
 
-class UnprocessableEntity(exceptions.APIException):
-    status_code = 422
-    default_code = 'unprocessable'
-    default_detail = 'The request is well-formed but cannot be carried out.'
+class InUse(exceptions.APIException):
+    """A delete refused because other records still refer to the record (409)."""
+
+    status_code = 409
+    default_code = 'in_use'
+
+
+def in_use(error: ProtectedError | RestrictedError) -> InUse:
+    """Name the kinds of records that refer to the one to delete, never the records themselves:
+    some may be hidden from the caller (a restricted project's amount, say)."""
+    referring = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    kinds = sorted({str(record._meta.verbose_name_plural) for record in referring})
+    return InUse(
+        _('Other records still refer to this one (%(kinds)s): remove those references first. Nothing was deleted.')
+        % {'kinds': ', '.join(kinds)}
+    )
 
 
 def exception_handler(exc, context):
@@ -31,6 +46,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        exc = in_use(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

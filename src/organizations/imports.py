@@ -45,7 +45,7 @@ from hamkor.imports import (
     row_shape_message,
 )
 from organizations import services
-from organizations.models import Organization, OrganizationAlias
+from organizations.models import Organization, OrganizationAlias, OrganizationNameKey
 from organizations.names import NAME_FIELDS, normalize_name
 
 INPUT_COLUMNS = (
@@ -56,6 +56,7 @@ COLUMN_SYNONYMS = {'identifier': 'iati_identifier', 'iati_org_id': 'iati_identif
 KEEP_WHEN_BLANK = ('kind', 'country', 'status')
 ALIAS_SEPARATOR = '|'
 ALIAS_MAX_LENGTH = OrganizationAlias._meta.get_field('name').max_length
+BATCH_SIZE = 500  # identifiers, codes or name keys in one query
 
 
 @dataclass
@@ -92,18 +93,22 @@ def _check_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 class _Planner:
+    """Plans the rows reading only the organizations they can be about or clash with: those with
+    one of the file's IATI identifiers, or with a name or alias (compared normalized, through the
+    indexed OrganizationNameKey) that a row's organization will have; never the whole registry."""
+
     def __init__(self, plan: ImportPlan, records: list[tuple[int, list[str]]]):
         self.plan = plan
         self.records = records
         self.columns = plan.columns
-        self.organizations = list(Organization.objects.select_related('country').prefetch_related('aliases'))
-        self.by_iati = {org.iati_identifier: org for org in self.organizations if org.iati_identifier}
+        self.known: dict[int, Organization] = {}  # pk → the organizations read so far
+        self.queried_keys: set[str] = set()
+        self.by_iati: dict[str, Organization] = {}
         self.by_name_en: dict[str, list[Organization]] = defaultdict(list)
-        for org in self.organizations:
-            self.by_name_en[normalize_name(org.name_en)].append(org)
-        self.countries = {country.iso3: country for country in Country.objects.all()}
+        self.countries: dict[str, Country] = {}
 
     def run(self) -> None:
+        parsed = []
         for line, values in self.records:
             row = OrganizationRow(line=line, name='')
             self.plan.rows.append(row)
@@ -112,6 +117,9 @@ class _Planner:
                 self._problem(row, '', row_shape_message(self.columns, values))
                 continue
             row.name = cells['name_en']
+            parsed.append((row, cells))
+        self._read_what_the_rows_name([cells for row, cells in parsed if row.name])
+        for row, cells in parsed:
             self._plan_row(row, cells)
         rows = [row for row in self.plan.rows if row.name]
         self._check_same_organization_twice(rows)
@@ -123,6 +131,43 @@ class _Planner:
                 row.action = Action.CREATE
             else:
                 row.action = Action.UPDATE if row.changes else Action.UNCHANGED
+
+    # Reading the database
+
+    def _read_what_the_rows_name(self, cells_of_rows: list[dict[str, str]]) -> None:
+        """The countries the rows give, and the organizations with one of their IATI identifiers
+        or with one of the names or aliases they give."""
+        codes = {cells['country'].upper() for cells in cells_of_rows if cells.get('country')}
+        for batch in _batches(codes):
+            self.countries.update((country.iso3, country) for country in Country.objects.filter(iso3__in=batch))
+        identifiers = {cells['iati_identifier'] for cells in cells_of_rows if cells.get('iati_identifier')}
+        for batch in _batches(identifiers):
+            self._read(Organization.objects.filter(iati_identifier__in=batch))
+        names = [cells[column] for cells in cells_of_rows for column in NAME_FIELDS if cells.get(column)]
+        names += [alias for cells in cells_of_rows for alias in cells.get('aliases', '').split(ALIAS_SEPARATOR)]
+        self._read_named({normalize_name(name) for name in names if name})
+        for organization in self.known.values():
+            if organization.iati_identifier in identifiers:
+                self.by_iati[organization.iati_identifier] = organization
+        for organization in self._in_order(self.known.values()):
+            self.by_name_en[normalize_name(organization.name_en)].append(organization)
+
+    def _read_named(self, keys: set[str]) -> None:
+        """Read the organizations that have one of `keys` as a name or alias key, once per key."""
+        keys = keys - self.queried_keys
+        self.queried_keys |= keys
+        for batch in _batches(keys):
+            owners = OrganizationNameKey.objects.filter(key__in=batch).values('organization')
+            self._read(Organization.objects.filter(pk__in=owners))
+
+    def _read(self, organizations) -> None:
+        for organization in organizations.select_related('country').prefetch_related('aliases'):
+            self.known.setdefault(organization.pk, organization)
+
+    @staticmethod
+    def _in_order(organizations) -> list[Organization]:
+        """In the registry's order (Organization.Meta.ordering), as the whole registry was read."""
+        return sorted(organizations, key=lambda organization: (organization.name_en, organization.pk))
 
     # Rows and cells
 
@@ -290,16 +335,18 @@ class _Planner:
 
     def _check_duplicate_names(self, rows: list[OrganizationRow]) -> None:
         """Every normalized name or alias belongs to one organization once the file is applied."""
+        names_of = {row.line: self._final_names(row) for row in rows}
+        # The organizations with a name the rows will have, beyond those the file itself names
+        # (a name or alias an updated organization keeps).
+        self._read_named({normalize_name(name) for names in names_of.values() for _column, name in names})
         replaced = {row.target.pk for row in rows if row.target is not None}
         owners: dict[str, list[tuple[str, Any]]] = defaultdict(list)  # key → [('org', organization) | ('row', row)]
-        for organization in self.organizations:
+        for organization in self._in_order(self.known.values()):
             if organization.pk in replaced:
                 continue
             for key in _keys(organization):
                 owners[key].append(('org', organization))
-        names_of = {}
         for row in rows:
-            names_of[row.line] = self._final_names(row)
             for key in {normalize_name(name) for _column, name in names_of[row.line]} - {''}:
                 owners[key].append(('row', row))
         for row in rows:
@@ -326,6 +373,12 @@ class _Planner:
                             'line': other.line,
                         }
                     self._problem(row, column, message)
+
+
+def _batches(values) -> list[list[str]]:
+    """`values` in sorted lists of at most BATCH_SIZE (a query's parameters stay under the database's limit)."""
+    values, size = sorted(values), BATCH_SIZE
+    return [values[start : start + size] for start in range(0, len(values), size)]
 
 
 def _same_target(row: OrganizationRow, other: OrganizationRow) -> bool:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hamkor.auth import permission_required
+from hamkor.forms import add_service_errors
 from hamkor.uploads import ImportForm, ImportPage, import_page
 from organizations import selectors, services
 from organizations.filters import OrganizationFilter
@@ -21,12 +22,6 @@ from organizations.imports import INPUT_COLUMNS, apply_organization_import, plan
 from organizations.models import Organization
 
 LIST_URL = 'portfolio:organization_list'
-
-
-def form_errors_from(form, error: ValidationError) -> None:
-    """Show a service's validation error on the form, field by field where it can."""
-    for field, messages_ in getattr(error, 'message_dict', {'__all__': error.messages}).items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def organization_list(request):
@@ -53,7 +48,7 @@ def organization_create(request):
         try:
             organization = services.create_organization(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Organization created.'))
             return redirect(organization)
@@ -70,7 +65,7 @@ def organization_edit(request, pk):
         try:
             services.update_organization(organization=organization, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _('Organization saved.'))
             return redirect(organization)

@@ -3,12 +3,16 @@ rejections, XLSX, command and web page."""
 
 import getpass
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models.signals import post_init
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from core.models import ObjectChange
@@ -429,3 +433,90 @@ def test_updates_need_the_change_permission_too(media, client, make_user, existi
         'This file changes existing organizations, which your role may not do. Nothing was written.'
     )
     assert snapshot() == before
+
+
+#
+# What the planner reads
+#
+
+
+def store_organizations(count: int, china, first: int = 0) -> None:
+    """`count` organizations the files below do not name (unless they say so), each with an alias."""
+    for number in range(first, first + count):
+        services.create_organization(actor=SYSTEM, name_en=f'Unrelated company {number}', kind='private_company',
+                                     country=china, aliases=[f'UC-{number}'])  # fmt: skip
+
+
+def planned(plan) -> list[tuple]:
+    return [(row.line, row.action, row.changes, [str(problem) for problem in row.problems]) for row in plan.rows]
+
+
+@contextmanager
+def organizations_read():
+    """Counts the organizations read from the database (Organization instances made) meanwhile."""
+    read = []
+
+    def count(sender, instance, **kwargs):
+        read.append(instance)
+
+    post_init.connect(count, sender=Organization)
+    try:
+        yield read
+    finally:
+        post_init.disconnect(count, sender=Organization)
+
+
+def test_the_planner_reads_as_many_queries_with_50_organizations_stored_as_with_5(existing, china, tmp_path):
+    # VALID names two stored organizations (by IATI identifier and by name) and two new ones; the
+    # last line repeats an alias China Development Bank keeps.
+    file = write(tmp_path, VALID + ',Another,,,,CDB,bank,CHN,,,\n')
+    store_organizations(5, china)
+    with CaptureQueriesContext(connection) as few, organizations_read() as read_of_few:
+        with_few = plan_organization_import(file)
+    store_organizations(45, china, first=5)
+    with CaptureQueriesContext(connection) as many, organizations_read() as read_of_many:
+        with_many = plan_organization_import(file)
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+    # Only what the file names is read: the two organizations it is about (and the candidates
+    # the planner validates for the two new rows, made, not read), never the other 50.
+    assert len(read_of_many) == len(read_of_few)
+    assert {org.name_en for org in read_of_many if org.pk} == {'China Development Bank', 'Bank of China'}
+    assert planned(with_many) == planned(with_few)
+    assert [row.action for row in with_many.rows] == ['reject', 'update', 'create', 'create', 'reject']
+
+
+def test_the_planner_reads_in_batches_and_plans_alike(existing, china, tmp_path, monkeypatch):
+    store_organizations(5, china)
+    # Found by identifier and by name, new, and aliases moving along a chain of stored companies to
+    # the last one's, which a company outside the file keeps (a clash with the database).
+    text = VALID + ''.join(f',Unrelated company {number},,,,UC-{number + 1},,,,,\n' for number in range(4))
+    file = write(tmp_path, text)
+    with CaptureQueriesContext(connection) as at_once:
+        whole = plan_organization_import(file)
+
+    monkeypatch.setattr('organizations.imports.BATCH_SIZE', 2)
+    with CaptureQueriesContext(connection) as batched:
+        in_batches = plan_organization_import(file)
+
+    assert planned(in_batches) == planned(whole)
+    assert len(batched.captured_queries) > len(at_once.captured_queries)
+    pk = Organization.objects.get(name_en='Unrelated company 4').pk
+    assert reasons(whole) == [
+        "organizations.csv, line 9, field 'aliases': the name 'UC-4' is already a name or alias of "
+        f'Unrelated company 4 (#{pk}): an organization is recorded once'
+    ]
+
+
+def test_a_name_an_updated_organization_keeps_is_checked_against_the_database(existing, china, tmp_path):
+    # A deliberate duplicate shares the alias "CDB" of China Development Bank; a file without an
+    # aliases column keeps that alias, and it is reported as it is for a name the file gives.
+    twin = services.create_organization(actor=SYSTEM, name_en='CDB Leasing', kind='bank', country=china,
+                                        aliases=['CDB'], allow_duplicate=True)  # fmt: skip
+
+    plan = plan_organization_import(write(tmp_path, 'iati_identifier,name_en\nCN-USC-CDB,China Development Bank\n'))
+
+    assert reasons(plan) == [
+        "organizations.csv, line 2, field 'aliases': the name 'CDB' is already a name or alias of "
+        f'CDB Leasing (#{twin.pk}): an organization is recorded once'
+    ]

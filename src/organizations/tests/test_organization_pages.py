@@ -123,29 +123,6 @@ def test_list_search_finds_a_name_in_any_language(client, china):
         assert [o.name_en for o in page] == expected
 
 
-def test_api_create_validates_like_the_form(api_as):
-    api = api_as('secretariat')
-
-    bad = api.post('/api/organizations/', {'name_en': '', 'kind': 'bank', 'country': 'XXX'}, format='json')
-    assert bad.status_code == 400
-    assert bad.json()['error']['fields'] == {
-        'name_en': ['This field may not be blank.'],
-        'country': ['Object with iso3=XXX does not exist.'],
-    }
-
-    good = api.post(
-        '/api/organizations/',
-        {'name_en': 'Bank of China', 'name_zh': '中国银行', 'kind': 'bank', 'country': 'CHN'},
-        format='json',
-    )
-    assert good.status_code == 201
-    body = good.json()
-    assert body['names'] == {'en': 'Bank of China', 'ru': '', 'zh': '中国银行', 'uz': ''}
-    assert body['country'] == 'CHN'
-    change = organization_changes().get(object_id=body['id'])
-    assert (change.channel, change.action) == ('api', 'create')
-
-
 def test_search_finds_aliases_and_transliterations(client, china):
     create_organization(
         actor=SYSTEM,

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from portfolio.models import Project, Transaction
+
 pytestmark = pytest.mark.django_db
 
 COMMITMENT = '11'
@@ -199,3 +201,18 @@ def test_saving_a_part_keeps_a_whole_the_editor_may_not_see(client_as, make_proj
     assert response.status_code == 302
     part.refresh_from_db()
     assert (part.title_en, part.parent_id) == ('Renamed part', whole.pk)
+
+
+def test_deleting_a_whole_is_refused_naming_only_the_kind_of_what_refers_to_it(api_as, whole_and_part):
+    whole, part = whole_and_part
+    transaction_count = Transaction.objects.count()
+
+    response = api_as('secretariat').delete(f'/api/projects/{whole.pk}/')
+
+    assert (response.status_code, response.json()['error']['code']) == (409, 'in_use')
+    assert response.json()['error']['message'] == (
+        'Other records still refer to this one (projects): remove those references first. Nothing was deleted.'
+    )
+    assert 'VIS-PART' not in response.content.decode()
+    assert Project.objects.filter(pk__in=[whole.pk, part.pk]).count() == 2
+    assert Transaction.objects.count() == transaction_count
