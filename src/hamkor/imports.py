@@ -23,6 +23,8 @@ from typing import IO, Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
+from hamkor.cells import restored
+
 
 class Action(StrEnum):
     CREATE = 'create'
@@ -170,7 +172,7 @@ def unreadable_workbook(error: Exception) -> str:
 
 def xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) of the first sheet; empty rows are skipped."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy, and needed only for XLSX files: imported when one comes
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -218,7 +220,7 @@ def row_cells(columns: list[str], values: list[str], unit: str) -> dict[str, str
     if len(values) < len(columns) and unit == 'line':
         return None  # a CSV row that lost cells would silently empty fields
     values = values + [''] * (len(columns) - len(values))
-    return {column: value.strip() for column, value in zip(columns, values, strict=False)}
+    return {column: restored(value.strip()) for column, value in zip(columns, values, strict=False)}
 
 
 def row_shape_message(columns: list[str], values: list[str]) -> str:

