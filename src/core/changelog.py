@@ -64,6 +64,7 @@ def record_change(instance, action: str, before: dict | None, after: dict | None
         object_repr=str(instance)[:200],
         before=before,
         after=after,
+        visibility=instance.change_log_visibility(),
     )
     setattr(instance, _LAST, (context.request_id, change))
 

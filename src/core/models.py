@@ -310,6 +310,13 @@ class ObjectChange(models.Model):
     object_repr = models.CharField(_('record'), max_length=200)
     before = models.JSONField(_('before'), null=True, blank=True)
     after = models.JSONField(_('after'), null=True, blank=True)
+    visibility = models.CharField(
+        _('visibility'),
+        max_length=20,
+        blank=True,
+        default='',
+        help_text=_('The visibility level of the record the change is about (empty: no restriction).'),
+    )
 
     objects = ObjectChangeQuerySet.as_manager()
 

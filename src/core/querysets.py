@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from hamkor.models import translated_search
+from hamkor.registry import visibility_levels
 
 
 class CountryQuerySet(models.QuerySet):
@@ -35,6 +36,10 @@ class ExchangeRateQuerySet(models.QuerySet):
 
 
 class ObjectChangeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The changes of records `user` may see (ChangeLoggedMixin.change_log_visibility)."""
+        return self.filter(models.Q(visibility='') | models.Q(visibility__in=visibility_levels(user)))
+
     def for_record(self, record):
         return self.filter(
             content_type=ContentType.objects.get_for_model(type(record)), object_id=str(record.pk)

@@ -160,12 +160,15 @@ def dataset_list(request):
 
 @permission_required('core.view_objectchange')
 def change_list(request):
-    filtered = ChangeFilter(request.GET, queryset=ObjectChange.objects.select_related('content_type', 'actor'))
+    changes = ObjectChange.objects.visible_to(request.user).select_related('content_type', 'actor')
+    filtered = ChangeFilter(request.GET, queryset=changes)
     page = Paginator(filtered.qs, 50).get_page(request.GET.get('page'))
     return render(request, 'core/change_list.html', {'page': page, 'filter': filtered})
 
 
 @permission_required('core.view_objectchange')
 def change_detail(request, pk):
-    change = get_object_or_404(ObjectChange.objects.select_related('content_type', 'actor'), pk=pk)
+    change = get_object_or_404(
+        ObjectChange.objects.visible_to(request.user).select_related('content_type', 'actor'), pk=pk
+    )
     return render(request, 'core/change_detail.html', {'change': change})

@@ -41,6 +41,11 @@ def translated_search(queryset, text: str, field: str = 'name', extra=None):
     return queryset
 
 
+# The visibility level only readers who see everything may see: the history of a record whose
+# level can no longer be told (it is gone) gets it.
+STRICTEST_VISIBILITY = 'restricted'
+
+
 class ChangeLoggedMixin:
     """Marks a model whose every create, update and delete is written to the change log.
 
@@ -50,6 +55,13 @@ class ChangeLoggedMixin:
 
     change_log_exclude: tuple[str, ...] = ()
     change_log_redact: tuple[str, ...] = ()
+
+    def change_log_visibility(self) -> str:
+        """The visibility level (hamkor.registry.visibility_levels) of the record's history: a
+        change is shown only to readers who may see this level. '' (the default): to every
+        reader of the change log. A record with a visibility of its own, or part of one that
+        has it, returns that level, so its history never reaches a reader it is hidden from."""
+        return ''
 
 
 class ChangeLoggedModel(ChangeLoggedMixin, models.Model):

@@ -29,6 +29,20 @@ class NavItem:
         return reverse(self.url_name) if self.url_name else None
 
 
+_visibility_levels: list[Callable] = []
+
+
+def register_visibility_levels(levels: Callable) -> None:
+    """The app that defines the visibility levels of records (public, partners, one side,
+    restricted) registers `levels(user) -> list of the levels user may see`."""
+    _visibility_levels[:] = [levels]
+
+
+def visibility_levels(user) -> list[str]:
+    """The levels `user` may see; with none registered, only records without a level."""
+    return _visibility_levels[0](user) if _visibility_levels else []
+
+
 @dataclass(frozen=True)
 class DemoLoader:
     """A step of `hamkor load-demo`; `load` returns the lines to print about what it did."""

@@ -8,13 +8,21 @@ class PortfolioConfig(AppConfig):
 
     def ready(self):
         # imported once the apps are loaded (these modules import models): not a cycle
-        from hamkor.registry import DemoLoader, NavItem, register_demo_loader, register_navigation
+        from hamkor.registry import (
+            DemoLoader,
+            NavItem,
+            register_demo_loader,
+            register_navigation,
+            register_visibility_levels,
+        )
         from organizations.selectors import register_detail_part
         from portfolio import demo, selectors
         from portfolio.models import Project
+        from portfolio.querysets import visible_levels
         from sources.selectors import CitableType, register_citable
 
         register_navigation(NavItem(_('Portfolio'), 'portfolio:dashboard', 'portfolio', 10, namespaces=('portfolio',)))
         register_demo_loader(DemoLoader('portfolio', demo.demo_lines, order=10))
         register_citable(CitableType('project', _('project'), 'portfolio.Project', Project.objects.visible_to))
         register_detail_part('projects', selectors.organization_projects)
+        register_visibility_levels(visible_levels)

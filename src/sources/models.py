@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hamkor.models import ChangeLoggedModel
+from hamkor.models import STRICTEST_VISIBILITY, ChangeLoggedMixin, ChangeLoggedModel
 
 
 class Confidence(models.TextChoices):
@@ -121,3 +121,11 @@ class Citation(ChangeLoggedModel):
 
     def __str__(self):
         return f'{self.source}: {self.locator}'
+
+    def change_log_visibility(self) -> str:
+        """A citation's history is the cited record's to see (and the strictest level, hidden
+        from every reader without full visibility, when that record is gone)."""
+        record = self.content_type.get_all_objects_for_this_type(pk=self.object_id).first()
+        if record is None:
+            return STRICTEST_VISIBILITY
+        return record.change_log_visibility() if isinstance(record, ChangeLoggedMixin) else ''

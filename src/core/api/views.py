@@ -346,7 +346,10 @@ class CanViewChangeLog(permissions.BasePermission):
 class ChangeViewSet(viewsets.ReadOnlyModelViewSet):
     """The change log: who changed which record, when, through which channel, from what to what."""
 
-    queryset = ObjectChange.objects.select_related('content_type')
+    queryset = ObjectChange.objects.none()
     serializer_class = ChangeSerializer
     filterset_class = ChangeFilter
     permission_classes = [permissions.IsAuthenticated, CanViewChangeLog]
+
+    def get_queryset(self):
+        return ObjectChange.objects.visible_to(self.request.user).select_related('content_type')

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import CodelistItem
 from hamkor.models import ChangeLoggedModel, localized
 from portfolio.choices import DocumentLanguage
-from portfolio.models.projects import Project
+from portfolio.models.projects import PartOfProject, Project
 
 MIME_TYPE = re.compile(r'^[a-z]+/[a-z0-9][a-z0-9!#$&^_.+-]*$')
 DOCUMENT_CATEGORY_CODELIST = 'DocumentCategory'
@@ -38,7 +38,7 @@ def validate_mime_type(value: str) -> None:
         )
 
 
-class DocumentLink(ChangeLoggedModel):
+class DocumentLink(PartOfProject, ChangeLoggedModel):
     """A document about a project published on the web (IATI `document-link`)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='documents')

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from hamkor.models import ChangeLoggedModel
 from organizations.models import Organization
 from portfolio.choices import BudgetStatus, BudgetType, FinanceType, TransactionType
-from portfolio.models.projects import Project
+from portfolio.models.projects import PartOfProject, Project
 
 
-class Transaction(ChangeLoggedModel):
+class Transaction(PartOfProject, ChangeLoggedModel):
     """Money of a project: a pledge, commitment, disbursement, … in its own currency, with its
     USD value at the value date and the rate used. An amount that cannot be converted keeps
     `value_usd` empty and is reported as such, never counted as zero."""
@@ -88,7 +88,7 @@ def one_year_after(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-class PlannedAmount(ChangeLoggedModel):
+class PlannedAmount(PartOfProject, ChangeLoggedModel):
     """Money planned for a period, in its own currency, with its USD value at the value date and
     the rate used (as for transactions: an amount no rate covers keeps `value_usd` empty and is
     flagged, never counted as zero).

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hamkor.models import ChangeLoggedMixin, ChangeLoggedModel, localized
+from hamkor.models import STRICTEST_VISIBILITY, ChangeLoggedMixin, ChangeLoggedModel, localized
 from organizations.models import Organization
 from portfolio.choices import (
     ParticipantRole,
@@ -160,6 +160,9 @@ class Project(ChangeLoggedModel):
     def __str__(self):
         return f'{self.identifier} {self.title}'
 
+    def change_log_visibility(self) -> str:
+        return self.visibility
+
     def parent_for(self, user) -> 'Project | None':
         """The parent as `user` may see it: None where it is hidden (the rule of
         ProjectQuerySet.with_visible_parent, for one loaded project)."""
@@ -209,7 +212,15 @@ class ProjectSector(models.Model):
         return f'{self.sector} {self.percentage}%'
 
 
-class Participant(ChangeLoggedMixin, models.Model):
+class PartOfProject:
+    """A record that is part of a project: its history is the project's to see."""
+
+    def change_log_visibility(self) -> str:
+        visibility = Project.objects.filter(pk=self.project_id).values_list('visibility', flat=True).first()
+        return visibility or STRICTEST_VISIBILITY
+
+
+class Participant(PartOfProject, ChangeLoggedMixin, models.Model):
     """An organization taking part in a project in an IATI role; its side is its country's."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='participants')
@@ -232,7 +243,7 @@ class Participant(ChangeLoggedMixin, models.Model):
         return f'{self.organization} ({self.get_role_display()})'
 
 
-class Milestone(ChangeLoggedMixin, models.Model):
+class Milestone(PartOfProject, ChangeLoggedMixin, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='milestones')
     title = models.CharField(_('title'), max_length=300)
     planned_date = models.DateField(_('planned date'), null=True, blank=True)
