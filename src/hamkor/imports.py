@@ -14,6 +14,7 @@ rejections with the same Problem.
 import csv
 import datetime
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -118,14 +119,56 @@ class FileProblem(Exception):
 # Reading files
 #
 
+# What an import reads at most, checked before anything is unpacked or parsed, so that no file
+# (a decompression bomb, a sheet whose last cell is XFD1048576) can take a worker's memory. Far
+# above what a file of projects or organizations holds.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # all the XML of a workbook
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+MAX_CELL_CHARACTERS = 32_767  # a spreadsheet cell's own limit
+
+
+def _megabytes(size: int) -> str:
+    return f'{size / (1024 * 1024):.0f}'
+
 
 def read_bytes(source: str | Path | IO) -> bytes:
     if isinstance(source, (str, Path)):
+        size = Path(source).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FileProblem(1, '', too_large(size, MAX_FILE_BYTES))
         return Path(source).read_bytes()
     if hasattr(source, 'seek'):
         source.seek(0)
-    data = source.read()
+    data = source.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise FileProblem(1, '', too_large(len(data), MAX_FILE_BYTES, at_least=True))
     return data.encode('utf-8') if isinstance(data, str) else data
+
+
+def too_large(size: int, limit: int, *, at_least: bool = False) -> str:
+    values = {'size': _megabytes(size), 'limit': _megabytes(limit)}
+    if at_least:
+        return _('the file is larger than %(limit)s MB, the most an import reads') % values
+    return _('the file is %(size)s MB, more than the %(limit)s MB an import reads') % values
+
+
+def check_workbook(data: bytes) -> None:
+    """Refuse a workbook that unpacks to more than MAX_UNPACKED_BYTES, from the sizes its zip
+    directory declares (zipfile never inflates a member beyond its declared size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise FileProblem(1, '', unreadable_workbook(error)) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileProblem(
+            1,
+            '',
+            _('the workbook unpacks to %(size)s MB, more than the %(limit)s MB an import reads')
+            % {'size': _megabytes(unpacked), 'limit': _megabytes(MAX_UNPACKED_BYTES)},
+        )
 
 
 def csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -171,24 +214,77 @@ def unreadable_workbook(error: Exception) -> str:
 
 
 def xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells) of the first sheet; empty rows are skipped."""
+    """(row number, cells) of the first sheet; empty rows are skipped. A sheet with a value
+    beyond MAX_COLUMNS or MAX_ROWS, or a cell longer than MAX_CELL_CHARACTERS, is refused where it
+    is (never cut)."""
     from openpyxl import load_workbook  # heavy, and needed only for XLSX files: imported when one comes
 
+    check_workbook(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # a damaged workbook fails in many ways inside zipfile and openpyxl
         raise FileProblem(1, '', unreadable_workbook(error)) from None
     records, number = [], 0
     try:
-        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
-            cells = [xlsx_text(value) for value in values]
+        for number, values in sheet_rows(workbook.worksheets[0]):
+            cells = _row_text(number, values)
             if any(cell.strip() for cell in cells):
                 records.append((number, cells))
+    except FileProblem:
+        raise
     except Exception as error:  # a damaged sheet fails inside openpyxl's parser
         raise FileProblem(number + 1, '', unreadable_workbook(error)) from None
     finally:
         workbook.close()
     yield from records
+
+
+def sheet_rows(worksheet) -> Iterator[tuple[int, dict[int, Any]]]:
+    """(row number, {column number: value}) of each row the sheet's XML holds.
+
+    openpyxl's own read-only iteration adds an empty row for every number a sheet skips and pads
+    every row to the widest one, so that a 5 KB sheet whose last cell is XFD1048576 costs a
+    million rows of 16,384 cells; its parser (WorkSheetParser, the one that iteration uses; the
+    version is pinned) yields only the rows and cells that are there."""
+    from openpyxl.worksheet._reader import WorkSheetParser  # imported with openpyxl, see xlsx_records
+
+    book = worksheet.parent
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            worksheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            yield number, {cell['column']: cell['value'] for cell in cells if cell['value'] is not None}
+
+
+def _row_text(number: int, values: dict[int, Any]) -> list[str]:
+    """The row's cells as text, refused where a value lies beyond MAX_ROWS or MAX_COLUMNS or a cell
+    is longer than MAX_CELL_CHARACTERS (never cut)."""
+    if not values:
+        return []
+    if number > MAX_ROWS:
+        raise FileProblem(number, '', _('the sheet has more than %(limit)s rows') % {'limit': f'{MAX_ROWS:,}'})
+    if max(values) > MAX_COLUMNS:
+        raise FileProblem(
+            number,
+            '',
+            _('the row has values beyond column %(limit)s, the last an import reads') % {'limit': MAX_COLUMNS},
+        )
+    cells = [xlsx_text(values.get(column)) for column in range(1, max(values) + 1)]
+    for cell in cells:
+        if len(cell) > MAX_CELL_CHARACTERS:
+            raise FileProblem(
+                number,
+                '',
+                _('a cell holds %(length)s characters, more than the %(limit)s a spreadsheet cell may hold')
+                % {'length': f'{len(cell):,}', 'limit': f'{MAX_CELL_CHARACTERS:,}'},
+            )
+    return cells
 
 
 def header_columns(
