@@ -1,18 +1,24 @@
-"""What every file import shares: its web page (upload, preview the plan, apply it) and its
+"""What every file import shares: the store of uploads kept between a preview and its apply
+(`UploadStore`), the web page of a one-file import (upload, preview the plan, apply it) and its
 command (`ImportCommand`: plan, print the plan, apply it or refuse it).
 
-The uploaded file is kept between the preview and the apply under MEDIA_ROOT/imports as
-<random token>.<csv|xlsx>; the page carries only the token, which is checked to be hex so that
-it can never name another path. Apply plans the stored file again (the database may have
-changed since the preview) and writes only if no row is rejected.
+An upload is kept under MEDIA_ROOT/<store folder>/ under a new random token; the page carries
+only the token, which is checked to be hex so that it can never name another path, and an upload
+not applied within a day is removed by the next one. Apply reads the stored files again (the
+database may have changed since the preview) and writes only if nothing is rejected.
 
-Used by the organization and project imports.
+Used by the organization and project imports (one CSV or XLSX file, `import_page`) and by the
+trade import (a data file, an optional country code file and the options of the form; its own
+page, DuckDB reads the stored files).
 """
 
+import json
 import re
 import secrets
+import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +26,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +39,101 @@ EXTENSIONS = ('csv', 'xlsx')
 TOKEN = re.compile(r'[0-9a-f]{32}')
 MAX_BYTES = 20 * 1024 * 1024
 KEEP_SECONDS = 24 * 3600  # an upload not applied within a day is removed
+FILE = 'file'  # the name of the file of a one-file import
+OPTIONS = 'options.json'
+EXPIRED = gettext_lazy('The uploaded file is no longer available: upload it again.')
+
+
+#
+# The store of uploads
+#
+
+
+def base_name(name: str) -> str:
+    """An uploaded file's own name without the folders some browsers send, at most 200
+    characters ('' when there is none)."""
+    return Path(name.replace('\\', '/')).name[:200]
+
+
+def extension_of(name: str) -> str:
+    return Path(name).suffix.lower().lstrip('.')
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """One upload between its preview and its apply: its token, its files by name and the options
+    it was uploaded with."""
+
+    token: str
+    files: dict[str, Path]
+    options: dict
+
+
+@dataclass(frozen=True)
+class UploadStore:
+    """Uploads kept under MEDIA_ROOT/<folder>/, each in a directory named by a new random token
+    holding each named file as <name>.<extension> and the options as options.json (the project
+    and organization imports keep one file named FILE; the trade import a data file, an optional
+    country code file and its form's options)."""
+
+    folder: str
+
+    @property
+    def root(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / self.folder
+
+    def save(self, files: Mapping[str, UploadedFile | None], options: Mapping | None = None) -> StoredUpload:
+        """Save the uploads (a name without an upload is left out) and the options (JSON values)
+        under a new token; also remove the uploads left behind for a day."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._remove_expired()
+        token = secrets.token_hex(16)
+        directory = self.root / token
+        directory.mkdir()
+        paths = {}
+        for name, upload in files.items():
+            if not upload:
+                continue
+            paths[name] = directory / f'{name}{Path(base_name(upload.name)).suffix.lower()[:8]}'
+            with paths[name].open('wb') as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+        options = json.loads(json.dumps(dict(options or {})))  # as load() will read them
+        (directory / OPTIONS).write_text(json.dumps(options))
+        return StoredUpload(token, paths, options)
+
+    def load(self, token: str) -> StoredUpload | None:
+        """The stored upload of a token, or None for a token that is not ours (or has expired)."""
+        if not TOKEN.fullmatch(token or ''):
+            return None
+        directory = self.root / token
+        if not (directory / OPTIONS).is_file():
+            return None
+        files = {path.stem: path for path in directory.iterdir() if path.name != OPTIONS}
+        return StoredUpload(token, files, json.loads((directory / OPTIONS).read_text()))
+
+    def discard(self, upload: StoredUpload) -> None:
+        """Remove an applied upload."""
+        shutil.rmtree(self.root / upload.token, ignore_errors=True)
+
+    def _remove_expired(self) -> None:
+        cutoff = time.time() - KEEP_SECONDS
+        for old in self.root.iterdir():
+            with suppress(FileNotFoundError):  # removed meanwhile by another request
+                if old.stat().st_mtime >= cutoff:
+                    continue
+                if old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    old.unlink(missing_ok=True)
+
+
+UPLOADS = UploadStore('imports')
+
+
+#
+# The page and the command of a one-file import
+#
 
 
 class ImportForm(forms.Form):
@@ -49,43 +151,9 @@ class ImportForm(forms.Form):
         return upload
 
 
-def extension_of(name: str) -> str:
-    return Path(name).suffix.lower().lstrip('.')
-
-
-def upload_directory() -> Path:
-    return Path(settings.MEDIA_ROOT) / 'imports'
-
-
-def store_upload(upload) -> str:
-    """Save the upload under a new random token; also remove uploads left behind for a day."""
-    directory = upload_directory()
-    directory.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - KEEP_SECONDS
-    for old in directory.iterdir():
-        if old.is_file() and old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    with (directory / f'{token}.{extension_of(upload.name)}').open('wb') as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return token
-
-
-def stored_upload(token: str) -> Path | None:
-    """The stored file of a token, or None for a token that is not ours (or has expired)."""
-    if not TOKEN.fullmatch(token):
-        return None
-    for extension in EXTENSIONS:
-        path = upload_directory() / f'{token}.{extension}'
-        if path.is_file():
-            return path
-    return None
-
-
 def display_name(name: str, path: Path) -> str:
     """The uploaded file's own name for messages, reduced to a base name with the stored extension."""
-    name = Path(name.replace('\\', '/')).name[:200]
+    name = base_name(name)
     return name if name and extension_of(name) == extension_of(path.name) else f'upload{path.suffix}'
 
 
@@ -116,24 +184,25 @@ def import_page(request: HttpRequest, page: ImportPage) -> HttpResponse:
         form = page.form_class(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data['file']
-            token = store_upload(upload)
-            path = stored_upload(token)
+            stored = UPLOADS.save({FILE: upload})
+            path = stored.files[FILE]
             filename = display_name(upload.name, path)
-            context |= {'plan': page.plan(path, filename), 'token': token, 'filename': filename}
+            context |= {
+                'plan': page.plan(path, filename, actor=request.user),
+                'token': stored.token,
+                'filename': filename,
+            }
     return render(request, page.template, {'form': form, **context})
 
 
 def _apply(request: HttpRequest, page: ImportPage) -> HttpResponse:
-    path = stored_upload(request.POST.get('token', ''))
-    if path is None:
-        context = {
-            'form': page.form_class(),
-            'error': _('The uploaded file is no longer available: upload it again.'),
-        }
-        return render(request, page.template, context, status=400)
+    stored = UPLOADS.load(request.POST.get('token', ''))
+    if stored is None:
+        return render(request, page.template, {'form': page.form_class(), 'error': EXPIRED}, status=400)
+    path = stored.files[FILE]
     filename = display_name(request.POST.get('filename', ''), path)
-    plan = page.plan(path, filename)
-    context = {'form': page.form_class(), 'plan': plan, 'token': path.stem, 'filename': filename}
+    plan = page.plan(path, filename, actor=request.user)
+    context = {'form': page.form_class(), 'plan': plan, 'token': stored.token, 'filename': filename}
     if plan.count(Action.UPDATE) and not request.user.has_perm(page.change_permission):
         context['error'] = page.changes_refused
         return render(request, page.template, context, status=403)
@@ -142,7 +211,7 @@ def _apply(request: HttpRequest, page: ImportPage) -> HttpResponse:
     except ImportRejected:
         context['error'] = _('Some rows are rejected: nothing was written. Correct the file and upload it again.')
         return render(request, page.template, context)
-    path.unlink(missing_ok=True)
+    UPLOADS.discard(stored)
     messages.success(
         request,
         _('Imported %(filename)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.')

@@ -77,8 +77,9 @@ class OrganizationRow:
         return self.values.get('iati_identifier', '') or (self.target.iati_identifier if self.target else '')
 
 
-def plan_organization_import(source: str | Path | IO, filename: str | None = None) -> ImportPlan:
-    """Read and check every row of a CSV or XLSX file of organizations; writes nothing."""
+def plan_organization_import(source: str | Path | IO, filename: str | None = None, *, actor=None) -> ImportPlan:
+    """Read and check every row of a CSV or XLSX file of organizations; writes nothing. (The
+    registry is public: the plan is the same whoever `actor` is.)"""
     return read_plan(source, filename, _check_header, _Planner)
 
 

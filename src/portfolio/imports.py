@@ -44,6 +44,7 @@ from hamkor.imports import (
 from portfolio import services
 from portfolio.choices import ProjectStatus
 from portfolio.models import CooperationSector, Project, ProjectSector
+from portfolio.querysets import visible_levels
 
 # The columns an import reads, in the order of the export.
 INPUT_COLUMNS = (
@@ -102,9 +103,15 @@ def _check_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
 #
 
 
-def plan_import(source: str | Path | IO, filename: str | None = None) -> ImportPlan:
-    """Read and validate every row of a CSV or XLSX file of projects; writes nothing."""
-    return read_plan(source, filename, _check_header, _Planner)
+def plan_import(source: str | Path | IO, filename: str | None = None, *, actor) -> ImportPlan:
+    """Read and validate every row of a CSV or XLSX file of projects as `actor` would import it;
+    writes nothing.
+
+    The plan reads and names only projects the actor may see. An identifier of a project hidden
+    from them is refused as taken by a project they may not see (identifiers are unique, so it can
+    be neither created nor updated; the create form says as much); a hidden parent is refused as
+    one that does not exist; a project whose whole is hidden from them keeps it."""
+    return read_plan(source, filename, _check_header, lambda plan, records: _Planner(plan, records, actor))
 
 
 class _Graph:
@@ -141,12 +148,15 @@ class _Node:
 
 
 class _Planner:
-    def __init__(self, plan: ImportPlan, records: list[tuple[int, list[str]]]):
+    def __init__(self, plan: ImportPlan, records: list[tuple[int, list[str]]], actor):
         self.plan = plan
         self.records = records
         self.columns = plan.columns
+        self.actor = actor
+        self.levels = set(visible_levels(actor))
         self.sectors = {sector.code: sector for sector in CooperationSector.objects.all()}
-        self.existing: dict[str, Project] = {}
+        self.existing: dict[str, Project] = {}  # the file's projects that exist and the actor may see
+        self.hidden: set[str] = set()  # the file's identifiers of projects the actor may not see
         self.graph = _Graph()
 
     def run(self) -> None:
@@ -167,6 +177,14 @@ class _Planner:
                 continue
             if row.identifier and len(lines_of[row.identifier]) > 1:
                 self._problem(row, 'identifier', self._duplicate_message(row.identifier, lines_of[row.identifier]))
+            if row.identifier in self.hidden:
+                self._problem(
+                    row,
+                    'identifier',
+                    _('identifier %(identifier)s is taken by a project you may not see: choose another')
+                    % {'identifier': row.identifier},
+                )
+                continue
             self._plan_row(row, cells)
         self._check_parents()
         for row in self.plan.rows:
@@ -232,11 +250,17 @@ class _Planner:
                 self._problem(
                     row,
                     'parent',
-                    _('parent %(parent)s is neither in the file nor in the database') % {'parent': row.parent},
+                    _('parent %(parent)s is neither in the file nor among the projects you may see')
+                    % {'parent': row.parent},
                 )
         if not row.identifier:
             return
         existing = self.existing.get(row.identifier)
+        if existing is not None and existing.parent_id and existing.parent_for(self.actor) is None:
+            # Its whole is hidden from the actor (their export shows no parent): kept as it is.
+            if row.parent:
+                self._problem(row, 'parent', _('this project is part of a project you may not see: its parent stays'))
+            row.parent = None
         if existing is not None:
             row.changes = self._changes(existing, row)
             if not row.changes:
@@ -310,20 +334,27 @@ class _Planner:
             for project in (
                 Project.objects.filter(identifier__in=batch).select_related('parent').prefetch_related(shares)
             ):
-                self.existing[project.identifier] = project
+                if project.visibility in self.levels:
+                    self.existing[project.identifier] = project
+                else:
+                    self.hidden.add(project.identifier)
 
     def _load_graph(self, identifiers: set[str]) -> None:
         """Every project's parent (only when the file sets parents), and stand-in keys for new ones."""
         if 'parent' in self.columns:
-            for pk, identifier, parent_id in Project.objects.values_list('pk', 'identifier', 'parent_id'):
-                self.graph.key_of[identifier] = pk
+            # Every project's parent, so that a cycle through hidden projects is found too; only
+            # the projects the actor may see can be named.
+            rows = Project.objects.values_list('pk', 'identifier', 'parent_id', 'visibility')
+            for pk, identifier, parent_id, visibility in rows:
+                if visibility in self.levels:
+                    self.graph.key_of[identifier] = pk
                 self.graph.parent_of[pk] = parent_id
         else:
             for identifier, project in self.existing.items():
                 self.graph.key_of[identifier] = project.pk
                 self.graph.parent_of[project.pk] = project.parent_id
         stand_in = -1
-        for identifier in sorted(identifiers - set(self.graph.key_of)):
+        for identifier in sorted(identifiers - set(self.graph.key_of) - self.hidden):
             self.graph.key_of[identifier] = stand_in
             self.graph.parent_of[stand_in] = None
             stand_in -= 1
@@ -442,8 +473,9 @@ def apply_import(plan: ImportPlan, *, actor) -> ImportResult:
 
 def _write(row: PlannedRow, reason: str, actor) -> None:
     values = {name: value for name, value in row.values.items() if name != 'status'}
+    visible = Project.objects.visible_to(actor)
     if row.parent is not None:
-        values['parent'] = Project.objects.get(identifier=row.parent) if row.parent else None
+        values['parent'] = visible.get(identifier=row.parent) if row.parent else None
     if row.action == Action.CREATE:
         status = row.values.get('status', ProjectStatus.PROPOSAL)
         services.create_project(
@@ -455,7 +487,7 @@ def _write(row: PlannedRow, reason: str, actor) -> None:
             **values,
         )
         return
-    project = Project.objects.get(identifier=row.identifier)
+    project = visible.get(identifier=row.identifier)
     changed = {name: value for name, value in values.items() if name in row.changes}
     if changed or 'sectors' in row.changes:
         project = services.update_project(

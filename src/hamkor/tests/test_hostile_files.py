@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from hamkor.imports import MAX_CELL_CHARACTERS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, Problem
+from hamkor.permissions import SYSTEM
 from portfolio.imports import plan_import
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def planned(tmp_path, data: bytes, name: str = 'hostile.xlsx'):
     path.write_bytes(data)
     tracemalloc.start()
     try:
-        plan = plan_import(path)
+        plan = plan_import(path, actor=SYSTEM)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -113,7 +114,7 @@ def test_a_file_larger_than_an_import_reads_is_refused_before_it_is_read(tmp_pat
         file.write(b'identifier,title_en\n')
         file.truncate(MAX_FILE_BYTES + 1)
 
-    plan = plan_import(path)
+    plan = plan_import(path, actor=SYSTEM)
 
     assert [(problem.line, problem.message) for problem in plan.file_problems] == [
         (1, f'the file is 50 MB, more than the {MAX_FILE_BYTES // (1024 * 1024)} MB an import reads')
@@ -124,7 +125,7 @@ def test_a_csv_field_longer_than_the_reader_takes_is_refused_with_its_line(tmp_p
     path = tmp_path / 'long.csv'
     path.write_text('identifier,title_en\nB-1,Bridge\nB-2,' + 'x' * 200_000 + '\nB-3,Road\n', encoding='utf-8')
 
-    plan = plan_import(path)
+    plan = plan_import(path, actor=SYSTEM)
 
     assert [(problem.line, problem.message) for problem in plan.file_problems] == [
         (3, 'the file is not valid CSV: field larger than field limit (131072)')

@@ -89,7 +89,7 @@ def test_dry_run_plans_every_row_and_writes_nothing(existing, tmp_path):
     file = write(tmp_path, VALID)
     before = snapshot()
 
-    plan = plan_import(file, 'projects.csv')
+    plan = plan_import(file, 'projects.csv', actor=SYSTEM)
     out = io.StringIO()
     call_command('import_projects', str(file), '--dry-run', stdout=out)
 
@@ -109,7 +109,7 @@ def test_dry_run_plans_every_row_and_writes_nothing(existing, tmp_path):
 def test_apply_writes_through_the_services_under_the_import_channel(existing, tmp_path):
     changes_before = ObjectChange.objects.count()
 
-    result = apply_import(plan_import(write(tmp_path, VALID), 'projects.csv'), actor=SYSTEM)
+    result = apply_import(plan_import(write(tmp_path, VALID), 'projects.csv', actor=SYSTEM), actor=SYSTEM)
 
     new = Project.objects.get(identifier='P-NEW')
     frame = Project.objects.get(identifier='FRAME')
@@ -143,10 +143,10 @@ def test_apply_writes_through_the_services_under_the_import_channel(existing, tm
 
 def test_importing_the_same_file_again_changes_nothing(existing, tmp_path):
     file = write(tmp_path, VALID)
-    apply_import(plan_import(file, 'projects.csv'), actor=SYSTEM)
+    apply_import(plan_import(file, 'projects.csv', actor=SYSTEM), actor=SYSTEM)
     before = snapshot()
 
-    plan = plan_import(file, 'projects.csv')
+    plan = plan_import(file, 'projects.csv', actor=SYSTEM)
     result = apply_import(plan, actor=SYSTEM)
 
     assert plan.counts == {'create': 0, 'update': 0, 'unchanged': 4, 'reject': 0}
@@ -174,7 +174,7 @@ def test_an_exported_csv_imports_back_unchanged(portfolio, tmp_path):
     file.write_text(''.join(downloads.stream_csv(portfolio)), encoding='utf-8')
     before = snapshot()
 
-    plan = plan_import(file)
+    plan = plan_import(file, actor=SYSTEM)
     apply_import(plan, actor=SYSTEM)
 
     assert plan.counts == {'create': 0, 'update': 0, 'unchanged': 3, 'reject': 0}
@@ -185,14 +185,14 @@ def test_an_exported_xlsx_imports_back_unchanged(portfolio, tmp_path):
     file = tmp_path / 'export.xlsx'
     downloads.write_xlsx(portfolio, file)
 
-    plan = plan_import(file)
+    plan = plan_import(file, actor=SYSTEM)
 
     assert (plan.unit, plan.counts) == ('row', {'create': 0, 'update': 0, 'unchanged': 3, 'reject': 0})
 
 
 def test_an_edited_export_updates_only_what_changed(portfolio, tmp_path):
     text = ''.join(downloads.stream_csv(portfolio)).replace('UZ-NW', 'UZ-SA').replace('33.34%', '33.3400%')
-    plan = plan_import(write(tmp_path, text, 'export.csv'))
+    plan = plan_import(write(tmp_path, text, 'export.csv'), actor=SYSTEM)
 
     apply_import(plan, actor=SYSTEM)
 
@@ -205,6 +205,7 @@ def test_an_edited_export_updates_only_what_changed(portfolio, tmp_path):
 
 
 BAD_HEADER = 'identifier,title_en,status,sectors,planned_start,planned_end,parent'
+NO_PARENT = 'parent NOPE is neither in the file nor among the projects you may see'
 CYCLE = 'This parent would make the project its own ancestor.'
 NOT_A_DATE = 'is not a date (YYYY-MM-DD)'
 
@@ -234,7 +235,7 @@ def at(line: int, field: str, message: str) -> str:
         ]),
         ('N-1,New,,,2024-02-30,,', [at(2, 'planned_start', f"'2024-02-30' {NOT_A_DATE}")]),
         ('N-1,New,,,1.3.2024,,', [at(2, 'planned_start', f"'1.3.2024' {NOT_A_DATE}")]),
-        ('N-1,New,,,,,NOPE', [at(2, 'parent', 'parent NOPE is neither in the file nor in the database')]),
+        ('N-1,New,,,,,NOPE', [at(2, 'parent', NO_PARENT)]),
         ('N-1,New,,,,,N-1', [at(2, 'parent', CYCLE)]),
         ('A,A,,,,,B\nB,B,,,,,A', [at(2, 'parent', CYCLE), at(3, 'parent', CYCLE)]),
         ('N-1,,,,,,', [at(2, 'title_en', 'This field cannot be blank.')]),
@@ -249,7 +250,7 @@ def at(line: int, field: str, message: str) -> str:
             at(2, 'status', f"Value 'started' is not a valid choice. Known codes: {STATUS_CODES}."),
         ]),
         ('N-1,"A title\nover two lines",,,,,\n\nN-2,New,,,,,NOPE', [
-            at(5, 'parent', 'parent NOPE is neither in the file nor in the database'),
+            at(5, 'parent', NO_PARENT),
         ]),
     ],
     ids=[
@@ -262,7 +263,7 @@ def at(line: int, field: str, message: str) -> str:
 def test_bad_rows_are_rejected_with_file_line_and_field_and_nothing_is_written(make_project, tmp_path, rows, expected):
     make_project('P-C', status='cancelled')
     before = snapshot()
-    plan = plan_import(write(tmp_path, f'{BAD_HEADER}\n{rows}\n'), 'projects.csv')
+    plan = plan_import(write(tmp_path, f'{BAD_HEADER}\n{rows}\n'), 'projects.csv', actor=SYSTEM)
 
     with pytest.raises(ImportRejected) as raised:
         apply_import(plan, actor=SYSTEM)
@@ -306,7 +307,7 @@ def test_a_file_that_cannot_be_read_is_refused_as_a_whole(tmp_path, content, nam
     file.write_bytes(content if isinstance(content, bytes) else content.encode())
     before = snapshot()
 
-    plan = plan_import(file)
+    plan = plan_import(file, actor=SYSTEM)
 
     assert ([str(problem) for problem in plan.problems], plan.rows) == (expected, [])
     with pytest.raises(ImportRejected):
@@ -316,7 +317,7 @@ def test_a_file_that_cannot_be_read_is_refused_as_a_whole(tmp_path, content, nam
 
 def test_an_identifier_twice_in_the_file_is_rejected_at_both_lines(tmp_path):
     rows = ['P-0,First', 'P-1,Once', 'P-2,Other', 'P-3,Other', 'P-4,Other', 'P-1,Twice']
-    plan = plan_import(write(tmp_path, 'identifier,title_en\n' + '\n'.join(rows) + '\n'), 'projects.csv')
+    plan = plan_import(write(tmp_path, 'identifier,title_en\n' + '\n'.join(rows) + '\n'), 'projects.csv', actor=SYSTEM)
 
     with pytest.raises(ImportRejected):
         apply_import(plan, actor=SYSTEM)
@@ -331,7 +332,7 @@ def test_an_identifier_twice_in_the_file_is_rejected_at_both_lines(tmp_path):
 
 
 def test_a_project_created_since_the_plan_is_refused_not_duplicated(tmp_path):
-    plan = plan_import(write(tmp_path, 'identifier,title_en\nN-0,Zero\nN-1,One\n'), 'projects.csv')
+    plan = plan_import(write(tmp_path, 'identifier,title_en\nN-0,Zero\nN-1,One\n'), 'projects.csv', actor=SYSTEM)
     services.create_project(actor=SYSTEM, identifier='N-1', title_en='Created meanwhile')
 
     with pytest.raises(ImportRejected) as raised:
@@ -351,7 +352,7 @@ def test_parents_are_written_first_even_when_a_child_is_moved_above_its_new_pare
     # Today TOP ← MID; the file turns it round (MID ← TOP) and hangs a new project under TOP.
     file = write(tmp_path, 'identifier,title_en,parent\nNEW,New,TOP\nTOP,Top,MID\nMID,Mid,\n')
 
-    plan = plan_import(file)
+    plan = plan_import(file, actor=SYSTEM)
     apply_import(plan, actor=SYSTEM)
 
     assert [(row.identifier, row.action, row.changes) for row in plan.rows] == [
@@ -399,7 +400,7 @@ def test_xlsx_cells_of_any_type_are_read_like_csv_text(make_project, tmp_path):
         ],
     )
 
-    plan = plan_import(file)
+    plan = plan_import(file, actor=SYSTEM)
     apply_import(plan, actor=SYSTEM)
 
     assert [(row.line, row.identifier, row.action, row.changes) for row in plan.rows] == [
@@ -419,7 +420,7 @@ def test_xlsx_cells_of_any_type_are_read_like_csv_text(make_project, tmp_path):
 def test_xlsx_rejections_name_the_row(tmp_path):
     file = xlsx(tmp_path, [['identifier', 'title_en', 'visibility'], ['X-1', 'One', 'secret'], ['X-1', 'Two', None]])
 
-    plan = plan_import(file)
+    plan = plan_import(file, actor=SYSTEM)
 
     assert [str(problem) for problem in plan.problems] == [
         "projects.xlsx, row 2, field 'identifier': "
@@ -505,7 +506,7 @@ def test_the_secretariat_previews_then_applies(web, client_as, existing):
     preview = client.post(URL, {'action': 'preview', 'file': upload(VALID)})
 
     plan, token = preview.context['plan'], preview.context['token']
-    stored = web.MEDIA_ROOT / 'imports' / f'{token}.csv'
+    stored = web.MEDIA_ROOT / 'imports' / token / 'file.csv'
     html = preview.content.decode()
     assert preview.status_code == 200
     assert plan.counts == {'create': 2, 'update': 1, 'unchanged': 1, 'reject': 0}
@@ -548,10 +549,12 @@ def test_a_preview_with_rejections_offers_no_apply_and_apply_writes_nothing(web,
 @pytest.mark.parametrize('token', ['../../hamkor', 'A' * 32, '0' * 31, '', 'g' * 32])
 def test_apply_accepts_only_a_token_it_issued(web, client_as, token):
     client = client_as('secretariat')
-    # A file stored under the lower-case form of a well-sized token is still not reachable by it.
+    # An upload stored under the lower-case form of a well-sized token is still not reachable by it.
     (web.MEDIA_ROOT / 'imports').mkdir(parents=True)
     if len(token) == 32:
-        (web.MEDIA_ROOT / 'imports' / f'{token.lower()}.csv').write_text(VALID)
+        (web.MEDIA_ROOT / 'imports' / token.lower()).mkdir()
+        (web.MEDIA_ROOT / 'imports' / token.lower() / 'file.csv').write_text(VALID)
+        (web.MEDIA_ROOT / 'imports' / token.lower() / 'options.json').write_text('{}')
     before = snapshot()
 
     response = client.post(URL, {'action': 'apply', 'token': token})
@@ -598,4 +601,4 @@ def test_exports_write_formulas_inert_and_import_them_back_unchanged(make_projec
     cell = load_workbook(xlsx_file)['projects'].cell(row=2, column=downloads.COLUMNS.index('title_en') + 1)
     assert (cell.data_type, cell.value) == ('s', "'" + FORMULA_TITLE)  # text, not a formula
     for file in (csv_file, xlsx_file):
-        assert plan_import(file).counts == {'create': 0, 'update': 0, 'unchanged': 1, 'reject': 0}
+        assert plan_import(file, actor=SYSTEM).counts == {'create': 0, 'update': 0, 'unchanged': 1, 'reject': 0}

@@ -186,7 +186,7 @@ def test_a_new_project_under_a_parent_the_actor_may_not_see_is_refused(make_user
 def test_an_import_applied_by_a_user_without_the_permission_writes_nothing(make_user, records, tmp_path):
     file = tmp_path / 'projects.csv'
     file.write_text('identifier,title_en\nP-1,Renamed\nNEW-1,New\n', encoding='utf-8')
-    plan = plan_import(file, 'projects.csv')
+    plan = plan_import(file, 'projects.csv', actor=SYSTEM)
     assert plan.is_valid, plan.problems
 
     for missing in ('add_project', 'change_project'):

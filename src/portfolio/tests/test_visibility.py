@@ -8,6 +8,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from hamkor.imports import ImportRejected
+from hamkor.testing.services import table_state
+from portfolio.imports import apply_import, plan_import
 from portfolio.models import Project, Transaction
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +219,61 @@ def test_deleting_a_whole_is_refused_naming_only_the_kind_of_what_refers_to_it(a
     assert 'VIS-PART' not in response.content.decode()
     assert Project.objects.filter(pk__in=[whole.pk, part.pk]).count() == 2
     assert Transaction.objects.count() == transaction_count
+
+
+#
+# Imports plan and write only within what the importing user may see
+#
+
+
+def plan_as(user, tmp_path, text):
+    path = tmp_path / 'projects.csv'
+    path.write_text(text, encoding='utf-8')
+    return plan_import(path, actor=user)
+
+
+def test_an_import_cannot_reach_a_project_its_user_may_not_see(make_user, projects, tmp_path):
+    uz_secretariat = make_user('secretariat', side='UZ')
+    before = table_state(Project)
+
+    plan = plan_as(uz_secretariat, tmp_path, 'identifier,title_en,visibility\nVIS-CN,Taken over,public\n')
+
+    assert [(row.action, [problem.message for problem in row.problems]) for row in plan.rows] == [
+        ('reject', ['identifier VIS-CN is taken by a project you may not see: choose another'])
+    ]
+    with pytest.raises(ImportRejected):
+        apply_import(plan, actor=uz_secretariat)
+    assert table_state(Project) == before
+
+
+def test_a_hidden_parent_is_refused_in_the_words_of_one_that_does_not_exist(make_user, projects, tmp_path):
+    plan = plan_as(make_user('secretariat', side='UZ'), tmp_path,
+                   'identifier,title_en,parent\nNEW-1,One,VIS-CN\nNEW-2,Two,NO-SUCH\n')  # fmt: skip
+
+    assert [problem.message for row in plan.rows for problem in row.problems] == [
+        'parent VIS-CN is neither in the file nor among the projects you may see',
+        'parent NO-SUCH is neither in the file nor among the projects you may see',
+    ]
+
+
+def test_an_import_keeps_a_whole_its_user_may_not_see(make_user, make_project, tmp_path):
+    whole = make_project('CN-WHOLE', visibility='side_cn', title_en='Chinese whole', is_umbrella=True)
+    make_project('UZ-PART', visibility='side_uz', title_en='Part', parent=whole)
+    make_project('UZ-OTHER', visibility='side_uz', is_umbrella=True)
+    uz_secretariat = make_user('secretariat', side='UZ')
+    header = 'identifier,title_en,parent\n'
+
+    unchanged = plan_as(uz_secretariat, tmp_path, header + 'UZ-PART,Part,\n')  # as their export shows it
+    renamed = plan_as(uz_secretariat, tmp_path, header + 'UZ-PART,Renamed part,\n')
+    moved = plan_as(uz_secretariat, tmp_path, header + 'UZ-PART,Part,UZ-OTHER\n')
+
+    assert [(row.action, row.changes) for row in unchanged.rows + renamed.rows] == [
+        ('unchanged', []),
+        ('update', ['title_en']),
+    ]
+    assert [problem.message for row in moved.rows for problem in row.problems] == [
+        'this project is part of a project you may not see: its parent stays'
+    ]
+    apply_import(renamed, actor=uz_secretariat)
+    part = Project.objects.get(identifier='UZ-PART')
+    assert (part.title_en, part.parent_id) == ('Renamed part', whole.pk)

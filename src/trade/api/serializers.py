@@ -1,20 +1,71 @@
-"""The shapes of the trade monitor's API answers (read-only)."""
+"""The shapes of the trade monitor's API answers (read-only).
+
+The fields that several answers share are written once, in the factories below: a list of
+years, the data status, where a series comes from, a flow's exports, imports and turnover and
+their growth, both sides' reports of a mirror flow and the gap between them. A factory of a
+group returns its fields in order and a shape unpacks them where the group stands in it
+(`exports, imports, turnover = flow_totals()`): the order of a shape's fields is the order of
+the keys of the answer and of the properties of its OpenAPI component.
+"""
 
 from rest_framework import serializers
 
 from trade.models import Target
 
+DATA_STATUSES = ['official', 'illustrative']
+
+
+#
+# Fields that several shapes share, made afresh for each shape
+#
+
+
+def years_field() -> serializers.ListField:
+    """The years of a series, oldest first."""
+    return serializers.ListField(child=serializers.IntegerField())
+
+
+def data_status_field() -> serializers.ChoiceField:
+    """Whether the figures are official statistics or contain illustrative (generated) data."""
+    return serializers.ChoiceField(choices=DATA_STATUSES)
+
+
+def provenance(source_help: str | None = None) -> tuple[serializers.CharField, ...]:
+    """source, source_label, classification: where a series comes from (null without data)."""
+    return tuple(serializers.CharField(allow_null=True, help_text=text) for text in (source_help, None, None))
+
+
+def flow_totals(usd_help: str | None = None) -> tuple[serializers.FloatField, ...]:
+    """exports, imports, turnover of a year (null where the source has no figure)."""
+    return tuple(serializers.FloatField(allow_null=True, help_text=text) for text in (usd_help, usd_help, None))
+
+
+def flow_growth(help_text: str | None = None) -> tuple[serializers.FloatField, ...]:
+    """exports_growth, imports_growth, turnover_growth (null for the first year); `help_text`,
+    which describes the three, is given to the first."""
+    return tuple(serializers.FloatField(allow_null=True, help_text=text) for text in (help_text, None, None))
+
+
+MIRROR_REPORTS_HELP = ("the importer's report (CIF)", "the exporter's report (FOB)", 'exports × the CIF/FOB factor')
+
+
+def mirror_reports(help_texts=(None, None, None)) -> tuple[serializers.FloatField, ...]:
+    """imports_usd, exports_usd, exports_cif_usd: both sides' reports of a flow, the exporter's
+    also at the importer's (CIF) value."""
+    return tuple(serializers.FloatField(help_text=text) for text in help_texts)
+
+
+def mirror_gap() -> tuple[serializers.FloatField, ...]:
+    """gap_usd, gap_pct, symmetric_gap: the importer's report less the exporter's at CIF value."""
+    return serializers.FloatField(), serializers.FloatField(allow_null=True), serializers.FloatField(allow_null=True)
+
 
 class YearSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    exports = serializers.FloatField(allow_null=True, help_text='USD')
-    imports = serializers.FloatField(allow_null=True, help_text='USD')
-    turnover = serializers.FloatField(allow_null=True)
+    exports, imports, turnover = flow_totals('USD')
     balance = serializers.FloatField(allow_null=True)
     coverage = serializers.FloatField(allow_null=True, help_text='exports / imports')
-    exports_growth = serializers.FloatField(allow_null=True)
-    imports_growth = serializers.FloatField(allow_null=True)
-    turnover_growth = serializers.FloatField(allow_null=True)
+    exports_growth, imports_growth, turnover_growth = flow_growth()
 
 
 class ShareSerializer(serializers.Serializer):
@@ -35,9 +86,7 @@ class MirrorSerializer(serializers.Serializer):
     exports_reported_usd = serializers.FloatField()
     exports_source = serializers.CharField()
     cif_fob_factor = serializers.FloatField()
-    gap_usd = serializers.FloatField()
-    gap_pct = serializers.FloatField(allow_null=True)
-    symmetric_gap = serializers.FloatField(allow_null=True)
+    gap_usd, gap_pct, symmetric_gap = mirror_gap()
     log_gap = serializers.FloatField(allow_null=True)
 
 
@@ -50,16 +99,14 @@ class ConcentrationSerializer(serializers.Serializer):
     n = serializers.IntegerField(help_text='products or partners with a positive value')
     source = serializers.CharField()
     classification = serializers.CharField()
-    data_status = serializers.ChoiceField(choices=['official', 'illustrative'])
+    data_status = data_status_field()
 
 
 class MonitorSerializer(serializers.Serializer):
     reporter = serializers.CharField()
     partner = serializers.CharField()
-    source = serializers.CharField(allow_null=True, help_text='dataset key of the yearly series')
-    source_label = serializers.CharField(allow_null=True)
-    classification = serializers.CharField(allow_null=True)
-    data_status = serializers.ChoiceField(choices=['official', 'illustrative'])
+    source, source_label, classification = provenance('dataset key of the yearly series')
+    data_status = data_status_field()
     cagr = serializers.FloatField(allow_null=True, help_text='compound annual growth of turnover over the series')
     years = YearSerializer(many=True)
     share = ShareSerializer(many=True, help_text="the partner's share of the reporter's trade with all partners")
@@ -94,7 +141,7 @@ class RequiredRowSerializer(serializers.Serializer):
 class ProjectionSerializer(serializers.Serializer):
     method = serializers.CharField()
     level = serializers.FloatField()
-    years = serializers.ListField(child=serializers.IntegerField())
+    years = years_field()
     central = serializers.ListField(child=serializers.FloatField())
     lower = serializers.ListField(child=serializers.FloatField())
     upper = serializers.ListField(child=serializers.FloatField())
@@ -172,7 +219,7 @@ class ProductLevelSerializer(serializers.Serializer):
     classification = serializers.CharField()
     data_status = serializers.SerializerMethodField()
     total_usd = serializers.FloatField()
-    years = serializers.ListField(child=serializers.IntegerField())
+    years = years_field()
     rows = ProductRowSerializer(many=True)
 
     def get_data_status(self, level) -> str:
@@ -184,30 +231,22 @@ class PartnerRowSerializer(serializers.Serializer):
     partner = serializers.CharField(help_text='ISO alpha-3; _OT = other countries (not itemised)')
     name = serializers.CharField(help_text='in the language of the request')
     rank = serializers.IntegerField(allow_null=True, help_text='by turnover; other countries have none')
-    exports = serializers.FloatField(allow_null=True, help_text='USD')
-    imports = serializers.FloatField(allow_null=True, help_text='USD')
-    turnover = serializers.FloatField(allow_null=True)
+    exports, imports, turnover = flow_totals('USD')
     balance = serializers.FloatField(allow_null=True)
     share = serializers.FloatField(allow_null=True, help_text="of the reporter's turnover with the world")
-    exports_growth = serializers.FloatField(allow_null=True, help_text='on the year before')
-    imports_growth = serializers.FloatField(allow_null=True)
-    turnover_growth = serializers.FloatField(allow_null=True)
+    exports_growth, imports_growth, turnover_growth = flow_growth('on the year before')
 
 
 class WorldSerializer(serializers.Serializer):
-    exports = serializers.FloatField(allow_null=True)
-    imports = serializers.FloatField(allow_null=True)
-    turnover = serializers.FloatField(allow_null=True)
+    exports, imports, turnover = flow_totals()
 
 
 class PartnersSerializer(serializers.Serializer):
     reporter = serializers.CharField()
     year = serializers.IntegerField(allow_null=True)
-    years = serializers.ListField(child=serializers.IntegerField())
-    source = serializers.CharField(allow_null=True)
-    source_label = serializers.CharField(allow_null=True)
-    classification = serializers.CharField(allow_null=True)
-    data_status = serializers.ChoiceField(choices=['official', 'illustrative'])
+    years = years_field()
+    source, source_label, classification = provenance()
+    data_status = data_status_field()
     world = WorldSerializer(allow_null=True, help_text='WLD rows where the source has them, else the sum of partners')
     partners = PartnerRowSerializer(many=True)
 
@@ -233,11 +272,9 @@ class RcaRowSerializer(serializers.Serializer):
 class RcaSerializer(serializers.Serializer):
     reporter = serializers.CharField()
     partner = serializers.CharField()
-    source = serializers.CharField(allow_null=True, help_text='world product data (every exporter), e.g. baci')
-    source_label = serializers.CharField(allow_null=True)
-    classification = serializers.CharField(allow_null=True)
+    source, source_label, classification = provenance('world product data (every exporter), e.g. baci')
     data_status = serializers.CharField(help_text='"official", or "no data" when no world product data are loaded')
-    years = serializers.ListField(child=serializers.IntegerField())
+    years = years_field()
     year = serializers.IntegerField(allow_null=True)
     complementarity = ComplementaritySerializer(many=True, help_text='both directions, every year')
     rows = RcaRowSerializer(many=True, help_text='RCA ≥ 1 first, each group by export value')
@@ -246,28 +283,20 @@ class RcaSerializer(serializers.Serializer):
 class MirrorProductRowSerializer(serializers.Serializer):
     code = serializers.CharField(help_text='HS chapter or heading')
     description = serializers.CharField()
-    imports_usd = serializers.FloatField(help_text="the importer's report (CIF)")
-    exports_usd = serializers.FloatField(help_text="the exporter's report (FOB)")
-    exports_cif_usd = serializers.FloatField(help_text='exports × the CIF/FOB factor')
-    gap_usd = serializers.FloatField()
-    gap_pct = serializers.FloatField(allow_null=True)
-    symmetric_gap = serializers.FloatField(allow_null=True)
+    imports_usd, exports_usd, exports_cif_usd = mirror_reports(MIRROR_REPORTS_HELP)
+    gap_usd, gap_pct, symmetric_gap = mirror_gap()
 
 
 class MirrorTotalsSerializer(serializers.Serializer):
-    imports_usd = serializers.FloatField()
-    exports_usd = serializers.FloatField()
-    exports_cif_usd = serializers.FloatField()
-    gap_usd = serializers.FloatField()
-    gap_pct = serializers.FloatField(allow_null=True)
-    symmetric_gap = serializers.FloatField(allow_null=True)
+    imports_usd, exports_usd, exports_cif_usd = mirror_reports()
+    gap_usd, gap_pct, symmetric_gap = mirror_gap()
 
 
 class MirrorProductsSerializer(serializers.Serializer):
     importer = serializers.CharField()
     exporter = serializers.CharField()
     digits = serializers.IntegerField()
-    years = serializers.ListField(child=serializers.IntegerField())
+    years = years_field()
     year = serializers.IntegerField(allow_null=True)
     classification = serializers.CharField(allow_null=True)
     imports_source = serializers.CharField(allow_null=True)

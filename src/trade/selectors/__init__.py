@@ -9,11 +9,13 @@ its API endpoint and its download all read (trade.forms validates their paramete
 - advantage → Advantage        (comparative advantage page; API rca; rca download)
 - mirror → Mirror              (mirror page; API mirror; mirror-products download)
 
-Each takes a CachedMonitor, the pair's cached read handle.
+Each takes a CachedMonitor, the pair's cached read handle; the results of the pair's reads
+(Dashboard, Partners, Advantage, Mirror) inherit PairResult, which keeps it and gives their
+`reporter` and `partner`.
 """
 
 from trade.selectors.analysis import Advantage, Mirror, advantage, mirror
-from trade.selectors.base import CachedMonitor, records
+from trade.selectors.base import CachedMonitor, PairResult, records
 from trade.selectors.dashboard import Dashboard, dashboard
 from trade.selectors.partners import PartnerHistory, Partners, partner, partner_names, partners
 from trade.selectors.products import ProductLevel, product_names, products
@@ -23,6 +25,7 @@ __all__ = [
     'CachedMonitor',
     'Dashboard',
     'Mirror',
+    'PairResult',
     'PartnerHistory',
     'Partners',
     'ProductLevel',

@@ -8,7 +8,7 @@ import pandas as pd
 
 from trade.models import ImportFile
 from trade.schema import CIF_FOB_FACTOR
-from trade.selectors.base import CachedMonitor, records
+from trade.selectors.base import CachedMonitor, PairResult, records
 from trade.selectors.products import product_names
 
 MIRROR_DIGITS = (2, 4)
@@ -32,23 +32,14 @@ MIRROR_COLUMNS = [
 
 
 @dataclass
-class Advantage:
+class Advantage(PairResult):
     """The RCA table of one year of world product data, and the complementarity of recent years."""
 
-    monitor: CachedMonitor = field(repr=False)
     source: str = ''
     classification: str = ''
     years: list[int] = field(default_factory=list)
     year: int | None = None
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    @property
-    def reporter(self) -> str:
-        return self.monitor.reporter
-
-    @property
-    def partner(self) -> str:
-        return self.monitor.partner
 
     @property
     def has_data(self) -> bool:
@@ -125,11 +116,10 @@ def advantage(monitor: CachedMonitor, *, year: int | None = None) -> Advantage:
 
 
 @dataclass
-class Mirror:
+class Mirror(PairResult):
     """One flow's mirror gap by HS chapter or heading in one year, its totals, and the comparison
     of both sides' total reports (`totals_mirror`)."""
 
-    monitor: CachedMonitor = field(repr=False)
     importer: str = ''
     exporter: str = ''
     digits: int = 2

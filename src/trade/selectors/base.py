@@ -1,4 +1,5 @@
-"""The read handle of the trade selectors: the Monitor of one pair with its results cached.
+"""The read handle of the trade selectors: the Monitor of one pair with its results cached, and
+the base of the results read through it (PairResult).
 
 The analytics run on the store (DuckDB over Parquet); their small results are cached under a key
 made of the current slices' paths, so a page reads cached aggregates and the cache is invalid
@@ -6,6 +7,7 @@ the moment an import switches a slice (the paths change).
 """
 
 import hashlib
+from dataclasses import dataclass, field
 
 import pandas as pd
 from django.core.cache import cache
@@ -128,3 +130,19 @@ class CachedMonitor:
 def records(table: pd.DataFrame) -> list[dict]:
     """Rows of a DataFrame for a template or a serializer, with missing values as None (not NaN)."""
     return table.astype(object).where(table.notna(), None).to_dict('records')
+
+
+@dataclass
+class PairResult:
+    """The base of a selector's result for one pair: the pair's read handle, and the pair's
+    reporter and partner (ISO alpha-3) that the page, the API and the download show."""
+
+    monitor: CachedMonitor = field(repr=False)
+
+    @property
+    def reporter(self) -> str:
+        return self.monitor.reporter
+
+    @property
+    def partner(self) -> str:
+        return self.monitor.partner

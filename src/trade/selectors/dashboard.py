@@ -5,7 +5,7 @@ Read by the dashboard page, the monitor and targets API and the downloads of the
 tables; each reads the parts it shows (they are computed on first use, and cached).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
@@ -13,7 +13,7 @@ import pandas as pd
 from trade.analytics.assessment import Assessment, assess
 from trade.models import Target
 from trade.schema import DIRECTIONS
-from trade.selectors.base import CachedMonitor, records
+from trade.selectors.base import CachedMonitor, PairResult, records
 from trade.selectors.products import product_names
 
 MONTHS_SHOWN = 36
@@ -43,17 +43,8 @@ class Monthly:
 
 
 @dataclass
-class Dashboard:
-    monitor: CachedMonitor = field(repr=False)
+class Dashboard(PairResult):
     by: int | None = None
-
-    @property
-    def reporter(self) -> str:
-        return self.monitor.reporter
-
-    @property
-    def partner(self) -> str:
-        return self.monitor.partner
 
     @cached_property
     def yearly(self) -> pd.DataFrame:

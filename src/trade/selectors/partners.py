@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from core.models import Country
 from trade.schema import OTHER_COUNTRIES
-from trade.selectors.base import CachedMonitor, records
+from trade.selectors.base import CachedMonitor, PairResult, records
 
 # Partner codes of the official tables that are not countries of today's reference list.
 SPECIAL_NAMES = {
@@ -29,24 +29,15 @@ def partner_names(codes) -> dict[str, str]:
 
 
 @dataclass
-class Partners:
+class Partners(PairResult):
     """Every partner of the reporter in one year (default: the latest) from one series, by rank.
 
     `partner` is the pair's partner, highlighted by the page."""
 
-    monitor: CachedMonitor = field(repr=False)
     years: list[int] = field(default_factory=list)
     year: int | None = None
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     rows: list[dict] = field(default_factory=list)
-
-    @property
-    def reporter(self) -> str:
-        return self.monitor.reporter
-
-    @property
-    def partner(self) -> str:
-        return self.monitor.partner
 
     @property
     def has_data(self) -> bool:

@@ -1,5 +1,9 @@
 """The import page (upload → preview → import) and the public list of import runs."""
 
+import os
+import time
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -91,3 +95,52 @@ def test_run_pages_are_public_with_provenance(trade_data_dir, media, client_as, 
     assert run.files.get().sha256 in detail
     assert 'secretariat' not in detail  # who imported is shown to signed-in users only
     assert not ObjectChange.objects.filter(content_type__app_label='trade', action='update').exists()
+
+
+BACI_COUNTRIES = 'country_code,country_name,country_iso2,country_iso3\n156,China,CN,CHN\n860,Uzbekistan,UZ,UZB\n'
+
+
+def test_a_baci_file_and_its_country_file_are_kept_together_until_imported(trade_data_dir, media, settings, client_as):
+    client = client_as('secretariat')
+
+    preview = client.post(
+        '/trade/import/',
+        {
+            'action': 'preview',
+            'kind': 'baci',
+            'edition': 'HS2017',
+            'file': upload('t,i,j,k,v,q\n2022,860,156,520100,1250.5,400.25\n', 'C:\\data\\BACI_HS17_Y2022_V202401.CSV'),
+            'countries': upload(BACI_COUNTRIES, 'country_codes_V202401.csv'),
+        },
+    )
+
+    stored = Path(settings.MEDIA_ROOT) / 'trade-imports' / preview.context['token']
+    assert sorted(path.name for path in stored.iterdir()) == ['countries.csv', 'data.csv', 'options.json']
+    assert (preview.context['report'].count('new'), preview.context['report'].rows_accepted) == (1, 1)
+
+    applied = client.post('/trade/import/', {'action': 'apply', 'token': preview.context['token']})
+
+    run = ImportRun.objects.get()
+    assert applied['Location'] == f'/trade/runs/{run.pk}/'
+    assert sorted(run.files.values_list('role', 'name')) == [
+        ('countries', 'country_codes_V202401.csv'),
+        ('data', 'BACI_HS17_Y2022_V202401.CSV'),
+    ]
+    assert not stored.exists()
+    assert client.post('/trade/import/', {'action': 'apply', 'token': preview.context['token']}).status_code == 400
+
+
+def test_an_upload_left_for_a_day_is_removed_by_the_next(trade_data_dir, media, settings, client_as):
+    root = Path(settings.MEDIA_ROOT) / 'trade-imports'
+    old, recent = root / ('a' * 32), root / ('b' * 32)
+    for directory in (old, recent):
+        directory.mkdir(parents=True)
+        (directory / 'options.json').write_text('{}')
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    client = client_as('secretariat')
+
+    client.post('/trade/import/', {'action': 'preview', 'kind': 'uzstat', 'file': upload(HEADER + '156,X,К,C,1,2\n')})
+
+    assert not old.exists() and recent.exists()
+    assert client.post('/trade/import/', {'action': 'apply', 'token': 'a' * 32}).status_code == 400

@@ -1,100 +1,61 @@
 """Web pages of the trade importers: upload → dry-run preview → apply, and the list of import runs.
 
-The uploaded files are kept between preview and apply under MEDIA_ROOT/trade-imports/<token>/
-(data file, optional country code file, options.json); the page carries only the token, checked
-to be hex so that it can never name another path. Apply runs the import again from the stored
-files (the store may have changed since the preview). Runs are public: they are the provenance
-of official statistics shown to everyone; only the name of the person who ran an import is
-kept to signed-in users.
+The uploaded files are kept between preview and apply in hamkor.uploads' store, under
+MEDIA_ROOT/trade-imports/<token>/ (data file, optional country code file, options.json); the page
+carries only the token. Apply runs the import again from the stored files (the store may have
+changed since the preview); DuckDB reads them where they are. Runs are public: they are the
+provenance of official statistics shown to everyone; only the name of the person who ran an
+import is kept to signed-in users.
 """
 
-import json
-import re
-import secrets
-import shutil
-import time
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from hamkor.auth import permission_required
+from hamkor.uploads import EXPIRED, StoredUpload, UploadStore, base_name
 from trade import services
 from trade.forms import TradeImportForm
 from trade.importers import ImportRejected, build_importer
 from trade.models import ColumnMapping, ImportRun
 
 TEMPLATE = 'trade/import.html'
-TOKEN = re.compile(r'[0-9a-f]{32}')
-KEEP_SECONDS = 24 * 3600
+UPLOADS = UploadStore('trade-imports')
 
 
-def upload_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / 'trade-imports'
-
-
-def store_uploads(form: TradeImportForm) -> str:
-    """Save the uploads and options under a new token; remove uploads left for a day."""
-    root = upload_root()
-    root.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - KEEP_SECONDS
-    for old in root.iterdir():
-        if old.is_dir() and old.stat().st_mtime < cutoff:
-            shutil.rmtree(old, ignore_errors=True)
-    token = secrets.token_hex(16)
-    directory = root / token
-    directory.mkdir()
+def store_uploads(form: TradeImportForm) -> StoredUpload:
+    """Save the uploads and the options of a valid form under a new token."""
     data = form.cleaned_data
     options = {
         'kind': data['kind'],
-        'name': base_name(data['file'].name),
+        'name': base_name(data['file'].name) or 'upload',
         'edition': data.get('edition') or None,
         'mapping': data['mapping'].key if data.get('mapping') else None,
         'flow': data.get('flow') or None,
         'accept_unvalidated_edition': bool(data.get('accept_unvalidated_edition')),
-        'countries_name': base_name(data['countries'].name) if data.get('countries') else None,
+        'countries_name': (base_name(data['countries'].name) or 'upload') if data.get('countries') else None,
     }
-    for role, upload in (('data', data['file']), ('countries', data.get('countries'))):
-        if upload:
-            suffix = Path(base_name(upload.name)).suffix.lower()[:8]
-            with (directory / f'{role}{suffix}').open('wb') as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-    (directory / 'options.json').write_text(json.dumps(options))
-    return token
+    return UPLOADS.save({'data': data['file'], 'countries': data.get('countries')}, options)
 
 
-def base_name(name: str) -> str:
-    return Path(name.replace('\\', '/')).name[:200] or 'upload'
-
-
-def importer_for(token: str):
+def importer_for(stored: StoredUpload | None):
     """The importer of a stored upload, or None for a token that is not ours (or has expired)."""
-    if not TOKEN.fullmatch(token or ''):
-        return None, None
-    directory = upload_root() / token
-    if not (directory / 'options.json').is_file():
-        return None, None
-    options = json.loads((directory / 'options.json').read_text())
-    files = {path.stem: path for path in directory.iterdir() if path.stem in ('data', 'countries')}
-    if 'data' not in files:
-        return None, None
+    if stored is None or 'data' not in stored.files:
+        return None
+    options = stored.options
     mapping = ColumnMapping.objects.filter(key=options['mapping']).first() if options['mapping'] else None
-    importer = build_importer(
+    return build_importer(
         options['kind'],
-        files['data'],
+        stored.files['data'],
         name=options['name'],
-        countries=files.get('countries'),
+        countries=stored.files.get('countries'),
         countries_name=options['countries_name'],
         edition=options['edition'],
         mapping=mapping,
         flow=options['flow'],
         accept_unvalidated_edition=options['accept_unvalidated_edition'],
     )
-    return importer, options
 
 
 def preview(importer, actor):
@@ -114,22 +75,21 @@ def trade_import(request):
     if request.method == 'POST':
         form = TradeImportForm(request.POST, request.FILES)
         if form.is_valid():
-            token = store_uploads(form)
+            stored = store_uploads(form)
             try:
-                importer, _options = importer_for(token)
+                importer = importer_for(stored)
             except ValueError as error:
                 form.add_error(None, str(error))
             else:
-                context = {'report': preview(importer, request.user), 'token': token}
+                context = {'report': preview(importer, request.user), 'token': stored.token}
     return render(request, TEMPLATE, {'form': form, **context})
 
 
 def trade_import_apply(request):
-    token = request.POST.get('token', '')
-    importer, _options = importer_for(token)
+    stored = UPLOADS.load(request.POST.get('token', ''))
+    importer = importer_for(stored)
     if importer is None:
-        context = {'form': TradeImportForm(), 'error': _('The uploaded file is no longer available: upload it again.')}
-        return render(request, TEMPLATE, context, status=400)
+        return render(request, TEMPLATE, {'form': TradeImportForm(), 'error': EXPIRED}, status=400)
     try:
         report = services.run_import(importer, actor=request.user)
     except ImportRejected as rejected:
@@ -139,7 +99,7 @@ def trade_import_apply(request):
             'error': _('Some rows are rejected: nothing was imported. Correct the file and upload it again.'),
         }
         return render(request, TEMPLATE, context)
-    shutil.rmtree(upload_root() / token, ignore_errors=True)
+    UPLOADS.discard(stored)
     if report.run is None:
         messages.info(request, _('Nothing new: every slice of the file is already in the store.'))
         return redirect('trade:run_list')

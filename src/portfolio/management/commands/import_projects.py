@@ -14,7 +14,7 @@ class Command(ImportCommand):
     )
 
     def plan(self, path: Path):
-        return plan_import(path, path.name)
+        return plan_import(path, path.name, actor=SYSTEM)
 
     def apply(self, plan):
         return apply_import(plan, actor=SYSTEM)
