@@ -154,20 +154,20 @@ def too_large(size: int, limit: int, *, at_least: bool = False) -> str:
     return _('the file is %(size)s MB, more than the %(limit)s MB an import reads') % values
 
 
-def check_workbook(data: bytes) -> None:
-    """Refuse a workbook that unpacks to more than MAX_UNPACKED_BYTES, from the sizes its zip
+def check_workbook(source: bytes | Path, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
+    """Refuse a workbook that unpacks to more than `max_unpacked` bytes, from the sizes its zip
     directory declares (zipfile never inflates a member beyond its declared size)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, ValueError) as error:
         raise FileProblem(1, '', unreadable_workbook(error)) from None
-    if unpacked > MAX_UNPACKED_BYTES:
+    if unpacked > max_unpacked:
         raise FileProblem(
             1,
             '',
             _('the workbook unpacks to %(size)s MB, more than the %(limit)s MB an import reads')
-            % {'size': _megabytes(unpacked), 'limit': _megabytes(MAX_UNPACKED_BYTES)},
+            % {'size': _megabytes(unpacked), 'limit': _megabytes(max_unpacked)},
         )
 
 
@@ -276,6 +276,12 @@ def _row_text(number: int, values: dict[int, Any]) -> list[str]:
             _('the row has values beyond column %(limit)s, the last an import reads') % {'limit': MAX_COLUMNS},
         )
     cells = [xlsx_text(values.get(column)) for column in range(1, max(values) + 1)]
+    check_cells(number, cells)
+    return cells
+
+
+def check_cells(number: int, cells: list[str]) -> None:
+    """Refuse a cell longer than MAX_CELL_CHARACTERS, at its row."""
     for cell in cells:
         if len(cell) > MAX_CELL_CHARACTERS:
             raise FileProblem(
@@ -284,7 +290,6 @@ def _row_text(number: int, values: dict[int, Any]) -> list[str]:
                 _('a cell holds %(length)s characters, more than the %(limit)s a spreadsheet cell may hold')
                 % {'length': f'{len(cell):,}', 'limit': f'{MAX_CELL_CHARACTERS:,}'},
             )
-    return cells
 
 
 def header_columns(

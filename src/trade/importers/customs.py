@@ -12,6 +12,7 @@ import csv
 import tempfile
 from pathlib import Path
 
+from hamkor.imports import MAX_COLUMNS, FileProblem, check_cells, check_workbook, sheet_rows
 from trade.importers.base import Importer
 from trade.importers.checks import collect, duplicates
 from trade.importers.reading import (
@@ -179,20 +180,39 @@ class CustomsImporter(Importer):
         return report
 
 
+XLSX_MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+
+
 def xlsx_to_csv(path: Path, name: str, target: Path) -> Rejection | None:
-    """The first sheet as UTF-8 CSV; row numbers stay those of the sheet (header in row 1)."""
+    """The first sheet as UTF-8 CSV; row numbers stay those of the sheet (header in row 1).
+
+    Bounded as every import's workbook is (hamkor.imports), with room for a year of tariff lines:
+    a workbook unpacking to more than XLSX_MAX_UNPACKED_BYTES, a value beyond column
+    MAX_COLUMNS or a cell longer than a spreadsheet cell may be is refused, never cut."""
     from openpyxl import load_workbook  # heavy, and needed only for XLSX files: imported when one comes
 
     try:
+        check_workbook(path, XLSX_MAX_UNPACKED_BYTES)
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except FileProblem as problem:
+        return Rejection(name, problem.line, problem.field_name, problem.message)
     except Exception as error:  # openpyxl raises many types for a file that is not a workbook
         return Rejection(name, 0, '', f'not an XLSX workbook ({type(error).__name__})')
     try:
-        sheet = workbook.worksheets[0]
         with open(target, 'w', encoding='utf-8', newline='') as handle:
-            writer = csv.writer(handle)
-            for row in sheet.iter_rows(values_only=True):
-                writer.writerow(['' if value is None else _cell(value) for value in row])
+            writer, written, width = csv.writer(handle), 0, 0
+            for number, values in sheet_rows(workbook.worksheets[0]):
+                last = max(values, default=0)
+                if last > MAX_COLUMNS:
+                    return Rejection(name, number, '', f'a value beyond column {MAX_COLUMNS}, the last an import reads')
+                width = width or last  # the header's: every row as wide (a wider one is refused as such)
+                cells = [_cell(values[column]) if column in values else '' for column in range(1, max(width, last) + 1)]
+                check_cells(number, cells)
+                writer.writerows([[]] * (number - written - 1))  # blank lines for rows the sheet skips: numbers stay
+                writer.writerow(cells)
+                written = number
+    except FileProblem as problem:
+        return Rejection(name, problem.line, problem.field_name, problem.message)
     finally:
         workbook.close()
     return None

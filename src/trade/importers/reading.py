@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from pathlib import Path
 
 from core.models import Country, HSCode
@@ -112,6 +113,9 @@ def transcode_lines(path: Path, name: str, encoding: str, target: Path) -> Rejec
     return None
 
 
+MAX_LINE_BYTES = 2_000_000  # DuckDB's own default, stated so that a longer line is named as such
+
+
 class LineNumbers:
     """Line numbers of rows loaded by DuckDB, from their position (rowid) in the table.
 
@@ -132,13 +136,17 @@ class LineNumbers:
         return line
 
     @staticmethod
-    def blank_lines(path: Path) -> list[int]:
-        blanks = []
+    def blank_and_long_lines(path: Path) -> tuple[list[int], list[tuple[int, int]]]:
+        """The numbers of the blank lines, and (number, bytes) of the lines longer than
+        MAX_LINE_BYTES, in one pass."""
+        blanks, long = [], []
         with open(path, 'rb') as handle:
             for number, raw in enumerate(handle, start=1):
-                if not raw.strip(b'\r\n\t '):
+                if len(raw) > MAX_LINE_BYTES:
+                    long.append((number, len(raw.rstrip(b'\r\n'))))
+                elif not raw.strip(b'\r\n\t '):
                     blanks.append(number)
-        return blanks
+        return blanks, long
 
 
 def read_csv(
@@ -168,7 +176,8 @@ def read_csv(
             f'CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv('
             f"{literal(str(path))}, header = true, delim = {literal(delimiter)}, quote = '\"', "
             f"escape = '\"', columns = {spec}, nullstr = {nulls}, auto_detect = false, store_rejects = true, "
-            "rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', strict_mode = true)"
+            f"rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', strict_mode = true, "
+            f'max_line_size = {MAX_LINE_BYTES})'
         )
 
     # Each extra null string slows the reader down, so the padded "NA" forms are tried only
@@ -196,15 +205,28 @@ def read_csv(
         info.row_count = rows + len(rejected)
     skipped = [int(line) for line, *_ in rejected]
     lines = LineNumbers(skipped)
-    # Every data line is either loaded or rejected unless the file has blank lines; look for them only then.
+    # Every data line is either loaded or rejected unless the file has blank lines or a line DuckDB
+    # passes over without a word (one of tens of megabytes); look for them only then.
     if info is None or info.newlines not in (rows + len(rejected) + 1, rows + len(rejected)):
-        lines = LineNumbers(skipped + LineNumbers.blank_lines(path))
+        blanks, long = LineNumbers.blank_and_long_lines(path)
+        for line, size in long:
+            if line not in skipped:
+                report.reject(Rejection(name, line, '', too_long(size)))
+                report.rows_read += 1
+                skipped.append(line)
+        lines = LineNumbers(skipped + blanks)
     con.execute('DROP TABLE IF EXISTS csv_rejects')
     con.execute('DROP TABLE IF EXISTS csv_scans')
     return lines
 
 
+def too_long(size: int) -> str:
+    return f'the line is {size:,} bytes, longer than the {MAX_LINE_BYTES:,} a line may be'
+
+
 def _parse_reason(error_type: str, message: str) -> str:
+    if error_type == 'LINE SIZE OVER MAXIMUM' and (size := re.search(r'Actual Size:\s*(\d+)', message)):
+        return too_long(int(size.group(1)))
     if error_type == 'CAST':
         return message.split('. ', 1)[-1].replace('Could not convert string', 'cannot read').strip()
     if error_type in ('MISSING COLUMNS', 'TOO MANY COLUMNS'):

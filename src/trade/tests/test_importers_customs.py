@@ -73,6 +73,33 @@ def test_xlsx_file(trade_data_dir, tmp_path, mapping):
     assert run_import(CustomsImporter(path, mapping=mapping), actor=SYSTEM).rows_accepted == 2
 
 
+def test_an_xlsx_file_keeps_its_row_numbers_across_empty_rows(trade_data_dir, tmp_path, mapping):
+    workbook = Workbook()
+    sheet = workbook.active
+    header, good, bad = HEADER.rstrip('\n').split(';'), ROWS.splitlines()[0].split(';'), ROWS.splitlines()[1].split(';')
+    for row, cells in ((1, header), (2, good), (40, bad[:4] + ['-5'] + bad[5:])):
+        for column, value in enumerate(cells, start=1):
+            sheet.cell(row=row, column=column, value=value)
+    path = tmp_path / 'customs.xlsx'
+    workbook.save(path)
+
+    assert rejected(path, mapping) == ['customs.xlsx, line 40, column "Стоимость, тыс. долл.": negative value -5']
+
+
+def test_an_xlsx_file_whose_last_cell_is_xfd1048576_is_refused_at_once(trade_data_dir, tmp_path, mapping):
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in (HEADER + ROWS).splitlines():
+        sheet.append(line.split(';'))
+    sheet.cell(row=1_048_576, column=16_384, value='x')
+    path = tmp_path / 'customs.xlsx'
+    workbook.save(path)
+
+    assert rejected(path, mapping) == [
+        'customs.xlsx, line 1048576: a value beyond column 200, the last an import reads'
+    ]
+
+
 @pytest.mark.parametrize(
     ('text', 'expected'),
     [

@@ -171,6 +171,17 @@ def test_bad_files_are_rejected_with_line_and_column(trade_data_dir, tmp_path, t
     assert rejected(write(tmp_path, text)) == expected
 
 
+@pytest.mark.parametrize('size', [3_000_000, 50_000_000])  # DuckDB names the first, passes over the second
+def test_a_line_longer_than_a_line_may_be_is_rejected_with_its_number(trade_data_dir, tmp_path, size):
+    line = f'398,Qozogʻiston,Казахстан,{"C" * size},3,4'
+    text = HEADER + '156,Xitoy,Китай,China,1,2\n' + line + '\n417,Q,К,K,5,6\n'
+
+    assert rejected(write(tmp_path, text)) == [
+        f'uzstat_exports_test.csv, line 3: the line is {len(line.encode()):,} bytes, longer than the 2,000,000 '
+        'a line may be'
+    ]
+
+
 def test_wrong_encoding_is_rejected(trade_data_dir, tmp_path):
     path = write(tmp_path, HEADER + '156,Xitoy,Китай,China,1,2\n', encoding='cp1251')
 
