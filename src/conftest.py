@@ -1,1 +1,7 @@
-pytest_plugins = ['hamkor.testing.fixtures', 'hamkor.testing.browser', 'core.testing', 'accounts.testing']
+pytest_plugins = [
+    'hamkor.testing.fixtures',
+    'hamkor.testing.browser',
+    'core.testing',
+    'accounts.testing',
+    'trade.testing',
+]

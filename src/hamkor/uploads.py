@@ -221,9 +221,10 @@ def _apply(request: HttpRequest, page: ImportPage) -> HttpResponse:
 
 
 class ImportCommand(BaseCommand):
-    """`hamkor import-… FILE [--dry-run]`: plan an import, print the plan, then apply it or refuse it.
+    """`hamkor import-… FILE [--dry-run]`: plan an import, print the plan, then apply it or refuse it
+    (a refused file exits non-zero, dry run or not).
 
-    A subclass says how to plan a file (`plan`), apply a plan (`apply`) and name a row (`describe`)."""
+        A subclass says how to plan a file (`plan`), apply a plan (`apply`) and name a row (`describe`)."""
 
     def plan(self, path: Path):
         raise NotImplementedError
@@ -251,11 +252,12 @@ class ImportCommand(BaseCommand):
                     self.stdout.write(f'  {plan.unit} {row.line}: {row.action} {self.describe(row)}{changes}')
         for problem in plan.problems:
             self.stdout.write(f'  rejected: {problem}')
+        if not plan.is_valid:
+            # A dry run of a file the import would refuse fails too, so that a script can tell.
+            raise CommandError(f'{len(plan.problems)} problem(s) in {plan.filename}: nothing was written')
         if dry_run:
             self.stdout.write('dry run: nothing was written')
             return
-        if not plan.is_valid:
-            raise CommandError(f'{len(plan.problems)} problem(s) in {plan.filename}: nothing was written')
         try:
             result = self.apply(plan)
         except ImportRejected as rejected:

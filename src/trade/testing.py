@@ -1,6 +1,10 @@
+"""Test fixtures of the trade store: an empty data directory per test, the official tables, a BACI year."""
+
 import pytest
 
 from hamkor.permissions import SYSTEM
+from trade.importers.baci import BaciImporter
+from trade.services import load_official_tables, run_import
 
 
 @pytest.fixture
@@ -14,8 +18,6 @@ def trade_data_dir(settings, tmp_path):
 @pytest.fixture
 def official(db, trade_data_dir):
     """The Statistics Agency's partner tables in the store, loaded as `make run` loads them."""
-    from trade.services import load_official_tables  # conftest is imported before Django's apps are ready
-
     load_official_tables(actor=SYSTEM)
 
 
@@ -31,10 +33,6 @@ BACI_COUNTRIES = (
 def baci_import(trade_data_dir, tmp_path, django_capture_on_commit_callbacks):
     """Import a year of BACI's format given as text (with a country file of China, Kazakhstan and
     Uzbekistan) through the real importer, as `make run` or the import page would."""
-    # conftest is imported before Django's apps are ready: trade's modules are imported when used
-    from trade.importers.baci import BaciImporter
-    from trade.services import run_import
-
     countries = tmp_path / 'country_codes_V202401.csv'
     countries.write_text(BACI_COUNTRIES)
 
