@@ -52,8 +52,12 @@ class QueryForm(forms.Form):
 def _flow_field():
     return forms.TypedChoiceField(
         choices=[(direction, direction) for direction in DIRECTIONS], required=False, empty_value=IMPORTS,
-        initial=IMPORTS,
+        initial=IMPORTS, label=gettext_lazy('Flow'),
     )  # fmt: skip
+
+
+def _year_field():
+    return forms.IntegerField(required=False, label=gettext_lazy('Year'))
 
 
 class DashboardForm(QueryForm):
@@ -61,7 +65,7 @@ class DashboardForm(QueryForm):
     trade.analytics.assessment.PROJECT_YEARS later (the one rule of page, API and downloads);
     `flow`: the flow of the products download."""
 
-    by = forms.IntegerField(required=False)
+    by = forms.IntegerField(required=False, label=gettext_lazy('Reach it by'))
     flow = _flow_field()
 
     def clean_by(self):
@@ -81,16 +85,22 @@ class ProductsForm(QueryForm):
     """A year that is not one of the product series' years gives the latest."""
 
     flow = _flow_field()
-    year = forms.IntegerField(required=False)
-    code = forms.RegexField(r'^(\d{2}|\d{4}|\d{6})$', required=False, empty_value='')
-    section = forms.RegexField(r'^[IVX]{1,5}$', required=False, empty_value='')
+    year = _year_field()
+    code = forms.RegexField(
+        r'^(\d{2}|\d{4}|\d{6})$', required=False, empty_value='', label=gettext_lazy('HS code'),
+        error_messages={'invalid': gettext_lazy('Give an HS code of 2, 4 or 6 digits.')},
+    )  # fmt: skip
+    section = forms.RegexField(
+        r'^[IVX]{1,5}$', required=False, empty_value='', label=gettext_lazy('HS section'),
+        error_messages={'invalid': gettext_lazy('Give an HS section as a Roman numeral (I to XXI).')},
+    )  # fmt: skip
 
 
 class PartnersForm(QueryForm):
     """`year` must be one of the years of the partner statistics (no year: the latest, or every
     year for the download)."""
 
-    year = forms.IntegerField(required=False)
+    year = _year_field()
 
     def clean_year(self):
         year = self.cleaned_data['year']
@@ -106,18 +116,22 @@ class PartnersForm(QueryForm):
 class AdvantageForm(QueryForm):
     """A year that is not one of the world data's years gives the latest."""
 
-    year = forms.IntegerField(required=False)
+    year = _year_field()
 
 
 class MirrorForm(QueryForm):
     """A year without both sides' reports gives the latest; an importer other than the pair's
     countries gives the reporter."""
 
-    year = forms.IntegerField(required=False)
+    year = _year_field()
     digits = forms.TypedChoiceField(
-        choices=[(digits, digits) for digits in MIRROR_DIGITS], coerce=int, required=False, empty_value=2, initial=2
-    )
-    importer = forms.RegexField(r'^[A-Z]{3}$', required=False, empty_value=None)
+        choices=[(digits, digits) for digits in MIRROR_DIGITS], coerce=int, required=False, empty_value=2, initial=2,
+        label=gettext_lazy('HS digits'),
+    )  # fmt: skip
+    importer = forms.RegexField(
+        r'^[A-Z]{3}$', required=False, empty_value=None, label=gettext_lazy('Importer'),
+        error_messages={'invalid': gettext_lazy('Give the importer as an ISO alpha-3 code, such as CHN.')},
+    )  # fmt: skip
 
 
 #

@@ -26,7 +26,11 @@ def test_by_out_of_range_on_the_page_shows_the_error_and_the_default(client, tar
     assert response.status_code == 200
     assert response.context['target'].by_year == LATEST + 5
     assert response.context['form'].errors == {'by': ['Choose a year from 2024 to 2038.']}
-    assert 'id="query-errors"' in response.content.decode()
+    html = response.content.decode()
+    assert (
+        f'<p><strong>Reach it by</strong> <span class="mono">by={by}</span>: Choose a year from 2024 to 2038.</p>'
+        in html
+    )
 
 
 def test_by_in_range_on_the_page(client, targets):
@@ -34,6 +38,12 @@ def test_by_in_range_on_the_page(client, targets):
 
     assert response.context['target'].by_year == LATEST + 15 and not response.context['form'].errors
     assert 'id="query-errors"' not in response.content.decode()
+
+
+def test_the_page_offers_exactly_the_years_the_rule_accepts(client, targets):
+    response = client.get('/trade/')
+
+    assert response.context['by_choices'] == list(range(LATEST + 1, LATEST + 16))
 
 
 @pytest.mark.parametrize('by', [LATEST, LATEST + 16, 1990])

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from hamkor.charts import to_json
 from trade import charts, selectors
-from trade.analytics.assessment import target_path
+from trade.analytics.assessment import by_years, target_path
 from trade.forms import DashboardForm
 from trade.labels import ASSUMPTION_LABELS, METHOD_LABELS, STATUS_LABELS, source_label
 from trade.schema import DIRECTIONS, PARTNER, REPORTER
@@ -65,7 +65,7 @@ def dashboard(request):
         'target': target,
         'announced': board.announced,
         'assumptions': [(row, ASSUMPTION_LABELS[row.assumption]) for row in target.split] if target else [],
-        'by_choices': [latest_year + n for n in range(3, 7)],
+        'by_choices': list(by_years(latest_year)),  # the years the form accepts (trade.forms)
         'products': products,
         'mirror': mirror,
         'monthly': monthly,
