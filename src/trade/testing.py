@@ -3,8 +3,11 @@
 import pytest
 
 from hamkor.permissions import SYSTEM
+from hamkor.testing.services import table_state
+from trade.importers import ImportRejected
 from trade.importers.baci import BaciImporter
 from trade.services import load_official_tables, run_import
+from trade.store.layout import flows_directory
 
 
 @pytest.fixture
@@ -43,3 +46,14 @@ def baci_import(trade_data_dir, tmp_path, django_capture_on_commit_callbacks):
             return run_import(BaciImporter(path, countries=countries, edition='HS17'), actor=SYSTEM)
 
     return load
+
+
+def rejections(importer) -> list[str]:
+    """Run `importer`, expect it refused, check that it stored nothing (no slice, run, change-log
+    row or Parquet file) and return its rejections as text."""
+    tables = ('trade.TradeSlice', 'trade.ImportRun', 'core.ObjectChange')
+    before = table_state(*tables), sorted(flows_directory().rglob('*.parquet'))
+    with pytest.raises(ImportRejected) as error:
+        run_import(importer, actor=SYSTEM)
+    assert (table_state(*tables), sorted(flows_directory().rglob('*.parquet'))) == before
+    return [str(rejection) for rejection in error.value.report.rejections]

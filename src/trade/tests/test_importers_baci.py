@@ -4,11 +4,10 @@ import pytest
 
 from hamkor.permissions import SYSTEM
 from trade.analytics import engine
-from trade.importers import ImportRejected
 from trade.importers.baci import BaciImporter
-from trade.models import ImportRun, TradeSlice
 from trade.services import run_import
 from trade.store import catalogue, writer
+from trade.testing import rejections
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +45,7 @@ def importer(path, countries, **options):
 
 
 def rejected(path, countries, **options) -> list[str]:
-    with pytest.raises(ImportRejected) as error:
-        run_import(importer(path, countries, **options), actor=SYSTEM)
-    assert not TradeSlice.objects.exists() and not ImportRun.objects.exists()
-    return [str(rejection) for rejection in error.value.report.rejections]
+    return rejections(importer(path, countries, **options))
 
 
 def test_baci_rows_become_exports_of_the_exporter_in_usd(trade_data_dir, tmp_path, countries):

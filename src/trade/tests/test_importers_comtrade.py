@@ -6,10 +6,9 @@ import pytest
 
 from hamkor.permissions import SYSTEM
 from trade.analytics import engine
-from trade.importers import ImportRejected
 from trade.importers.comtrade import ComtradeImporter
-from trade.models import TradeSlice
 from trade.services import run_import
+from trade.testing import rejections
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +70,7 @@ def write(tmp_path, records, name='comtrade.csv'):
 
 
 def rejected(path, **options) -> list[str]:
-    with pytest.raises(ImportRejected) as error:
-        run_import(ComtradeImporter(path, **options), actor=SYSTEM)
-    assert not TradeSlice.objects.exists()
-    return [str(rejection) for rejection in error.value.report.rejections]
+    return rejections(ComtradeImporter(path, **options))
 
 
 @pytest.mark.parametrize('name', ['comtrade.csv', 'comtrade.json'])

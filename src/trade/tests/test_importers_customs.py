@@ -5,10 +5,10 @@ from openpyxl import Workbook
 
 from hamkor.permissions import SYSTEM
 from trade.analytics import engine
-from trade.importers import ImportRejected
 from trade.importers.customs import CustomsImporter
-from trade.models import ColumnMapping, TradeSlice
+from trade.models import ColumnMapping
 from trade.services import run_import
+from trade.testing import rejections
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +42,7 @@ def write(tmp_path, text, name='customs_2024_01.csv', encoding='cp1251'):
 
 
 def rejected(path, mapping) -> list[str]:
-    with pytest.raises(ImportRejected) as error:
-        run_import(CustomsImporter(path, mapping=mapping), actor=SYSTEM)
-    assert not TradeSlice.objects.exists()
-    return [str(rejection) for rejection in error.value.report.rejections]
+    return rejections(CustomsImporter(path, mapping=mapping))
 
 
 def test_monthly_file_with_mapping(trade_data_dir, tmp_path, mapping):

@@ -10,11 +10,11 @@ from django.core.management import CommandError, call_command
 from core.models import ObjectChange
 from hamkor.permissions import SYSTEM
 from trade.analytics import engine
-from trade.importers import ImportRejected
 from trade.importers.uzstat import UzstatImporter
 from trade.models import ImportRun, TradeSlice
 from trade.services import load_official_tables, run_import
 from trade.store import catalogue
+from trade.testing import rejections
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +31,7 @@ def write(tmp_path, text, name='uzstat_exports_test.csv', encoding='utf-8'):
 
 
 def rejected(path, **options) -> list[str]:
-    with pytest.raises(ImportRejected) as error:
-        run_import(UzstatImporter(path, **options), actor=SYSTEM)
-    assert not TradeSlice.objects.exists()
-    return [str(rejection) for rejection in error.value.report.rejections]
+    return rejections(UzstatImporter(path, **options))
 
 
 def china_2023() -> float:
