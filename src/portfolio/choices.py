@@ -57,6 +57,18 @@ class Visibility(models.TextChoices):
     RESTRICTED = 'restricted', _('Restricted (secretariat)')
 
 
+# The levels a part of an umbrella agreement may have, by the umbrella's level: those every reader
+# of the umbrella sees (querysets.visible_levels), so that an umbrella whose parts are recorded
+# stops counting for every one of its readers at once and no reader's total loses it.
+PART_LEVELS = {
+    Visibility.PUBLIC: {Visibility.PUBLIC},
+    Visibility.PARTNERS: {Visibility.PUBLIC, Visibility.PARTNERS},
+    Visibility.UZBEKISTAN: {Visibility.PUBLIC, Visibility.PARTNERS, Visibility.UZBEKISTAN},
+    Visibility.CHINA: {Visibility.PUBLIC, Visibility.PARTNERS, Visibility.CHINA},
+    Visibility.RESTRICTED: {Visibility.PUBLIC, Visibility.RESTRICTED},
+}
+
+
 class ParticipantRole(models.TextChoices):
     """IATI OrganisationRole codes."""
 

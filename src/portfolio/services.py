@@ -20,7 +20,7 @@ from core.fx import RateUnavailable, convert
 from hamkor.permissions import require, user_of
 from organizations.models import Organization
 from portfolio.aggregation import refresh_projects
-from portfolio.choices import LIFECYCLE, ProjectStatus
+from portfolio.choices import LIFECYCLE, PART_LEVELS, ProjectStatus, Visibility
 from portfolio.models import (
     Budget,
     CooperationSector,
@@ -78,6 +78,25 @@ def check_parent(project: Project, parent: Project | None) -> None:
         node = node.parent
 
 
+def check_part_levels(project: Project, parent: Project | None) -> None:
+    """Every reader of an umbrella agreement sees all of its parts (choices.PART_LEVELS): a part
+    hidden from some of them would take the umbrella out of their totals without putting itself
+    in."""
+    if parent is not None and parent.is_umbrella and project.visibility not in PART_LEVELS[parent.visibility]:
+        raise ValidationError({'visibility': part_level_message(project.visibility, parent.visibility)})
+    if project.pk is not None and project.is_umbrella:
+        hidden = project.children.exclude(visibility__in=PART_LEVELS[project.visibility]).order_by('identifier')
+        if part := hidden.first():
+            raise ValidationError({'visibility': part_level_message(part.visibility, project.visibility)})
+
+
+def part_level_message(part_level: str, umbrella_level: str) -> str:
+    return _(
+        'A part of an umbrella agreement must be seen by every reader of the agreement: a part that is '
+        '“%(part)s” cannot belong to an agreement that is “%(umbrella)s”.'
+    ) % {'part': Visibility(part_level).label, 'umbrella': Visibility(umbrella_level).label}
+
+
 def check_sectors(sectors: list[tuple[CooperationSector, Decimal]]) -> None:
     if not sectors:
         return
@@ -114,6 +133,7 @@ def create_project(
     project.full_clean(exclude=['stage'])
     check_sectors(list(sectors))
     check_parent(project, project.parent)
+    check_part_levels(project, project.parent)
     project.save()
     ProjectSector.objects.bulk_create(
         ProjectSector(project=project, sector=sector, percentage=percentage) for sector, percentage in sectors
@@ -144,6 +164,7 @@ def update_project(
         setattr(project, name, value)
     project.full_clean(exclude=['stage'])
     check_parent(project, project.parent)
+    check_part_levels(project, project.parent)
     if sectors is not None:
         check_sectors(list(sectors))
     project.save()

@@ -6,10 +6,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from hamkor.imports import ImportRejected
+from hamkor.permissions import SYSTEM
 from hamkor.testing.services import table_state
+from portfolio import services
 from portfolio.imports import apply_import, plan_import
 from portfolio.models import Project, Transaction
 
@@ -192,7 +195,7 @@ def test_a_hidden_parent_is_refused_as_if_it_did_not_exist(api_as, projects):
 
 
 def test_saving_a_part_keeps_a_whole_the_editor_may_not_see(client_as, make_project):
-    whole = make_project('VIS-CN-WHOLE', visibility='side_cn', title_en='Chinese whole', is_umbrella=True)
+    whole = make_project('VIS-CN-WHOLE', visibility='side_cn', title_en='Chinese whole')  # not an umbrella
     part = make_project('VIS-UZ-PART', visibility='side_uz', parent=whole)
     client = client_as('secretariat', side='UZ')
 
@@ -257,7 +260,7 @@ def test_a_hidden_parent_is_refused_in_the_words_of_one_that_does_not_exist(make
 
 
 def test_an_import_keeps_a_whole_its_user_may_not_see(make_user, make_project, tmp_path):
-    whole = make_project('CN-WHOLE', visibility='side_cn', title_en='Chinese whole', is_umbrella=True)
+    whole = make_project('CN-WHOLE', visibility='side_cn', title_en='Chinese whole')  # not an umbrella
     make_project('UZ-PART', visibility='side_uz', title_en='Part', parent=whole)
     make_project('UZ-OTHER', visibility='side_uz', is_umbrella=True)
     uz_secretariat = make_user('secretariat', side='UZ')
@@ -277,3 +280,63 @@ def test_an_import_keeps_a_whole_its_user_may_not_see(make_user, make_project, t
     apply_import(renamed, actor=uz_secretariat)
     part = Project.objects.get(identifier='UZ-PART')
     assert (part.title_en, part.parent_id) == ('Renamed part', whole.pk)
+
+
+#
+# Every reader of an umbrella agreement sees all its parts, so no reader's total loses it
+#
+
+
+@pytest.mark.parametrize(
+    ('umbrella', 'part', 'allowed'),
+    [
+        ('public', 'partners', False),
+        ('partners', 'public', True),
+        ('partners', 'side_uz', False),
+        ('side_uz', 'partners', True),
+        ('side_uz', 'side_cn', False),
+        ('restricted', 'public', True),
+        ('restricted', 'partners', False),  # a reader of restricted projects may hold no partner view
+        ('side_cn', 'restricted', False),
+    ],
+)
+def test_a_part_of_an_umbrella_is_seen_by_every_reader_of_the_umbrella(make_project, umbrella, part, allowed):
+    agreement = make_project('U-1', visibility=umbrella, is_umbrella=True)
+
+    if allowed:
+        assert make_project('U-1-A', visibility=part, parent=agreement).parent == agreement
+        return
+    with pytest.raises(ValidationError) as raised:
+        make_project('U-1-A', visibility=part, parent=agreement)
+    assert list(raised.value.message_dict) == ['visibility']
+    assert not Project.objects.filter(identifier='U-1-A').exists()
+
+
+def test_an_umbrella_cannot_be_hidden_further_than_its_parts_readers(make_project):
+    agreement = make_project('U-2', visibility='partners', is_umbrella=True)
+    make_project('U-2-A', visibility='partners', parent=agreement)
+
+    with pytest.raises(ValidationError) as raised:
+        services.update_project(project=agreement, visibility='restricted', actor=SYSTEM)
+
+    assert raised.value.message_dict == {'visibility': [
+        'A part of an umbrella agreement must be seen by every reader of the agreement: a part that is '
+        '“Partners (signed-in users of both sides)” cannot belong to an agreement that is “Restricted (secretariat)”.'
+    ]}  # fmt: skip
+    assert Project.objects.get(identifier='U-2').visibility == 'partners'
+
+
+def test_every_reader_of_an_umbrella_with_parts_counts_the_parts_instead(reader, make_project):
+    """The umbrella's value is not counted once its parts are: for any reader, its total is the
+    sum of the visible projects that count — none lost, none counted twice."""
+    role, client, api = reader
+    agreement = make_project('U-3', visibility='side_uz', is_umbrella=True, status='agreement_signed',
+                             money=[(COMMITMENT, '900', 'USD', '2024-01-01')])  # fmt: skip
+    make_project('U-3-A', visibility='partners', parent=agreement, status='agreement_signed',
+                 money=[(COMMITMENT, '400', 'USD', '2024-01-01')])  # fmt: skip
+    make_project('U-3-B', visibility='public', parent=agreement, status='agreement_signed',
+                 money=[(COMMITMENT, '500', 'USD', '2024-01-01')])  # fmt: skip
+    sees = READERS[role][1]
+    expected = sum(Decimal(value) for level, value in (('partners', '400'), ('public', '500')) if level in sees)
+
+    assert Decimal(api.get('/api/portfolio/summary/').json()['total_usd']) == expected
