@@ -3,9 +3,11 @@
 command (`ImportCommand`: plan, print the plan, apply it or refuse it).
 
 An upload is kept under MEDIA_ROOT/<store folder>/ under a new random token; the page carries
-only the token, which is checked to be hex so that it can never name another path, and an upload
-not applied within a day is removed by the next one. Apply reads the stored files again (the
-database may have changed since the preview) and writes only if nothing is rejected.
+only the token, which is checked to be hex so that it can never name another path. An upload is
+its uploader's alone (another user's token is "no longer available"); it is removed once
+applied, by the next upload after an hour, or when its uploader has uploaded PENDING_PER_USER
+newer ones, so that previews never pile up. Apply reads the stored files again (the database
+may have changed since the preview) and writes only if nothing is rejected.
 
 Used by the organization and project imports (one CSV or XLSX file, `import_page`) and by the
 trade import (a data file, an optional country code file and the options of the form; its own
@@ -38,9 +40,11 @@ from hamkor.imports import Action, ImportRejected
 EXTENSIONS = ('csv', 'xlsx')
 TOKEN = re.compile(r'[0-9a-f]{32}')
 MAX_BYTES = 20 * 1024 * 1024
-KEEP_SECONDS = 24 * 3600  # an upload not applied within a day is removed
+KEEP_SECONDS = 3600  # an upload not applied within an hour is removed
+PENDING_PER_USER = 2  # a user's older uploads beyond these are removed when they upload another
 FILE = 'file'  # the name of the file of a one-file import
 OPTIONS = 'options.json'
+OWNER = 'owner'  # the key, in options.json, of the user who uploaded
 EXPIRED = gettext_lazy('The uploaded file is no longer available: upload it again.')
 
 
@@ -82,11 +86,13 @@ class UploadStore:
     def root(self) -> Path:
         return Path(settings.MEDIA_ROOT) / self.folder
 
-    def save(self, files: Mapping[str, UploadedFile | None], options: Mapping | None = None) -> StoredUpload:
+    def save(self, files: Mapping[str, UploadedFile | None], options: Mapping | None = None, *, owner) -> StoredUpload:
         """Save the uploads (a name without an upload is left out) and the options (JSON values)
-        under a new token; also remove the uploads left behind for a day."""
+        under a new token, for `owner` (a user) alone; also remove the uploads left for an hour
+        and the owner's own beyond PENDING_PER_USER - 1, so that one user holds little space."""
         self.root.mkdir(parents=True, exist_ok=True)
         self._remove_expired()
+        self._remove_older_of(owner.pk)
         token = secrets.token_hex(16)
         directory = self.root / token
         directory.mkdir()
@@ -99,22 +105,35 @@ class UploadStore:
                 for chunk in upload.chunks():
                     handle.write(chunk)
         options = json.loads(json.dumps(dict(options or {})))  # as load() will read them
-        (directory / OPTIONS).write_text(json.dumps(options))
+        (directory / OPTIONS).write_text(json.dumps({**options, OWNER: owner.pk}))
         return StoredUpload(token, paths, options)
 
-    def load(self, token: str) -> StoredUpload | None:
-        """The stored upload of a token, or None for a token that is not ours (or has expired)."""
+    def load(self, token: str, *, owner) -> StoredUpload | None:
+        """The stored upload of a token, or None for a token that is not ours, has expired or was
+        uploaded by another user than `owner`."""
         if not TOKEN.fullmatch(token or ''):
             return None
         directory = self.root / token
         if not (directory / OPTIONS).is_file():
             return None
+        options = json.loads((directory / OPTIONS).read_text())
+        if options.pop(OWNER, None) != owner.pk:
+            return None
         files = {path.stem: path for path in directory.iterdir() if path.name != OPTIONS}
-        return StoredUpload(token, files, json.loads((directory / OPTIONS).read_text()))
+        return StoredUpload(token, files, options)
 
     def discard(self, upload: StoredUpload) -> None:
         """Remove an applied upload."""
         shutil.rmtree(self.root / upload.token, ignore_errors=True)
+
+    def _remove_older_of(self, owner_pk) -> None:
+        mine = []
+        for directory in self.root.iterdir():
+            with suppress(FileNotFoundError, ValueError, NotADirectoryError):  # removed meanwhile, or not one of ours
+                if json.loads((directory / OPTIONS).read_text()).get(OWNER) == owner_pk:
+                    mine.append((directory.stat().st_mtime, directory))
+        for _time, directory in sorted(mine)[: max(len(mine) - PENDING_PER_USER + 1, 0)]:
+            shutil.rmtree(directory, ignore_errors=True)
 
     def _remove_expired(self) -> None:
         cutoff = time.time() - KEEP_SECONDS
@@ -184,7 +203,7 @@ def import_page(request: HttpRequest, page: ImportPage) -> HttpResponse:
         form = page.form_class(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data['file']
-            stored = UPLOADS.save({FILE: upload})
+            stored = UPLOADS.save({FILE: upload}, owner=request.user)
             path = stored.files[FILE]
             filename = display_name(upload.name, path)
             context |= {
@@ -196,7 +215,7 @@ def import_page(request: HttpRequest, page: ImportPage) -> HttpResponse:
 
 
 def _apply(request: HttpRequest, page: ImportPage) -> HttpResponse:
-    stored = UPLOADS.load(request.POST.get('token', ''))
+    stored = UPLOADS.load(request.POST.get('token', ''), owner=request.user)
     if stored is None:
         return render(request, page.template, {'form': page.form_class(), 'error': EXPIRED}, status=400)
     path = stored.files[FILE]

@@ -24,7 +24,7 @@ TEMPLATE = 'trade/import.html'
 UPLOADS = UploadStore('trade-imports')
 
 
-def store_uploads(form: TradeImportForm) -> StoredUpload:
+def store_uploads(form: TradeImportForm, owner) -> StoredUpload:
     """Save the uploads and the options of a valid form under a new token."""
     data = form.cleaned_data
     options = {
@@ -36,7 +36,7 @@ def store_uploads(form: TradeImportForm) -> StoredUpload:
         'accept_unvalidated_edition': bool(data.get('accept_unvalidated_edition')),
         'countries_name': (base_name(data['countries'].name) or 'upload') if data.get('countries') else None,
     }
-    return UPLOADS.save({'data': data['file'], 'countries': data.get('countries')}, options)
+    return UPLOADS.save({'data': data['file'], 'countries': data.get('countries')}, options, owner=owner)
 
 
 def importer_for(stored: StoredUpload | None):
@@ -75,7 +75,7 @@ def trade_import(request):
     if request.method == 'POST':
         form = TradeImportForm(request.POST, request.FILES)
         if form.is_valid():
-            stored = store_uploads(form)
+            stored = store_uploads(form, request.user)
             try:
                 importer = importer_for(stored)
             except ValueError as error:
@@ -86,7 +86,7 @@ def trade_import(request):
 
 
 def trade_import_apply(request):
-    stored = UPLOADS.load(request.POST.get('token', ''))
+    stored = UPLOADS.load(request.POST.get('token', ''), owner=request.user)
     importer = importer_for(stored)
     if importer is None:
         return render(request, TEMPLATE, {'form': TradeImportForm(), 'error': EXPIRED}, status=400)
