@@ -33,7 +33,7 @@ serve:
 	@echo "Hamkor is serving on http://127.0.0.1:$(PORT)/  (API: /api/, docs: /api/docs/)"
 	@echo "Log in with a user and the password printed above (also in $(HAMKOR_DATA_DIR)/demo-credentials.txt)."
 	@echo
-	$(BIN)/gunicorn hamkor.wsgi --chdir src --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+	$(BIN)/gunicorn hamkor.wsgi --config gunicorn.conf.py --chdir src --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
 run: setup serve
 

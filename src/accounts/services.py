@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.roles import ROLES
+from accounts.tokens import current_token, replace_token
 from core.choices import Side
 from hamkor.permissions import require
 
@@ -62,11 +63,41 @@ def set_roles(*, user: User, roles: list[str], actor) -> None:
     user.groups.set(Group.objects.filter(name__in=roles))
 
 
+def _require_own_or_change_user(user: User, actor) -> None:
+    if actor != user:
+        require(actor, 'accounts.change_user', user)
+
+
+@transaction.atomic
+def set_password(*, user: User, password: str, actor) -> None:
+    """Give the user a new password after validating it; their API token, if they have one, is
+    replaced by a new one (User.save does it, for every path that sets a password). Users set
+    their own (the password form has checked the old one); another user's needs the permission
+    to change users."""
+    _require_own_or_change_user(user, actor)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+
+
+@transaction.atomic
+def issue_api_token(*, user: User, actor) -> Token:
+    """The user's API token, issued now if they have none or theirs has expired."""
+    _require_own_or_change_user(user, actor)
+    return current_token(user)
+
+
 @transaction.atomic
 def rotate_api_token(*, user: User, actor) -> Token:
-    """Replace the user's API token; the old one stops working at once. Users rotate their own;
-    another user's needs the permission to change users."""
-    if actor != user:
-        require(actor, 'accounts.change_user')
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
+    """Replace the user's API token (or issue their first); the old one stops working at once.
+    Users rotate their own; another user's needs the permission to change users."""
+    _require_own_or_change_user(user, actor)
+    return replace_token(user) or Token.objects.create(user=user)
+
+
+@transaction.atomic
+def revoke_api_token(*, token: Token, actor) -> None:
+    """Delete an API token: it stops working at once and none replaces it. Users revoke their
+    own; another user's needs the permission to change users."""
+    _require_own_or_change_user(token.user, actor)
+    token.delete()

@@ -8,5 +8,6 @@ urlpatterns = [
     path('logout/', views.LogoutView.as_view(), name='logout'),
     path('password/', views.PasswordChangeView.as_view(), name='password_change'),
     path('profile/', views.profile, name='profile'),
-    path('profile/token/', views.rotate_token, name='rotate_token'),
+    # Issues a new token, or revokes one (action=revoke): the name is older than revoking.
+    path('profile/token/', views.token, name='rotate_token'),
 ]

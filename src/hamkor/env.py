@@ -8,6 +8,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {'1', 'true', 'yes', 'on'}
 FALSE_WORDS = {'0', 'false', 'no', 'off', ''}
+# The secret key files this process generated (a fresh installation's): `hamkor restore` counts
+# a data directory holding only such a file as empty.
+GENERATED_SECRET_KEYS: set[Path] = set()
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
@@ -62,4 +65,5 @@ def load_or_create_secret_key(path: Path) -> str:
         return load_or_create_secret_key(path)
     with os.fdopen(fd, 'w', encoding='utf-8') as handle:
         handle.write(key)
+    GENERATED_SECRET_KEYS.add(path.resolve())
     return key

@@ -1,11 +1,13 @@
 """Where domain apps plug into the framework.
 
 The framework names no domain app. Each app registers what it contributes — navigation entries,
-demo loaders — from its `AppConfig.ready()`, and its API routes are found by convention in
-`<app>.api.urls`. A new app therefore appears in the product without an edit here.
+demo loaders, the files a backup must copy — from its `AppConfig.ready()`, and its API routes
+are found by convention in `<app>.api.urls`. A new app therefore appears in the product without
+an edit here.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from importlib import import_module
 from importlib.util import find_spec
@@ -80,6 +82,53 @@ def register_demo_loader(loader: DemoLoader) -> None:
 
 def demo_loaders() -> list[DemoLoader]:
     return sorted(_demo_loaders.values(), key=lambda loader: loader.order)
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """A file under the data directory that a backup copies: `path` relative to DATA_DIR with '/'
+    separators; `size` and `sha256` when the database records them (verified as it is copied)."""
+
+    path: str
+    size: int | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class BackupPart:
+    """What an app adds to `hamkor backup` and `hamkor restore` (hamkor.backup).
+
+    - `files(using)`: the files under the data directory that the database `using` refers to,
+      read in the snapshot the backup took (`using` is the alias of that snapshot). They must not
+      change once written, since they are copied after the snapshot.
+    - `hold()`: a context manager, entered just before the snapshot and left once the backup is
+      done with it (those files copied, the database written); meanwhile the app removes none of
+      the files a snapshot may name.
+    - `check(data_dir, using, deep=False)`: the problems (one line each) of those files under
+      `data_dir` as the database `using` names them; run on the copy a backup made, on a restored
+      deployment, and by the app's own command. `deep` reads every byte; otherwise presence and
+      sizes suffice.
+    """
+
+    name: str
+    files: Callable[[str], Iterable[BackupFile]]
+    check: Callable[..., list[str]] | None = None
+    hold: Callable[[], AbstractContextManager] | None = None
+
+
+_backup_parts: dict[str, BackupPart] = {}
+
+
+def register_backup_part(part: BackupPart) -> None:
+    _backup_parts[part.name] = part
+
+
+def unregister_backup_part(name: str) -> None:
+    _backup_parts.pop(name, None)
+
+
+def backup_parts() -> list[BackupPart]:
+    return list(_backup_parts.values())
 
 
 def api_url_modules() -> Iterator[ModuleType]:

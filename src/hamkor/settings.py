@@ -2,13 +2,17 @@
 
 Variables: DATABASE_URL, HAMKOR_DATA_DIR, PORT (used by `make run`), SECRET_KEY, ALLOWED_HOSTS,
 DEBUG, HAMKOR_TLS (set to 1 behind a TLS-terminating proxy: secure cookies, HSTS, redirects),
-HAMKOR_API_ANON_RATE / HAMKOR_API_USER_RATE (API throttles), HAMKOR_LOGIN_FAILURE_LIMIT.
+HAMKOR_API_ANON_RATE / HAMKOR_API_USER_RATE (API throttles), HAMKOR_LOGIN_FAILURE_LIMIT,
+HAMKOR_LOGIN_LOCKOUT_MINUTES, HAMKOR_TRUSTED_PROXIES (reverse proxies in front of gunicorn),
+HAMKOR_API_TOKEN_DAYS (API token lifetime).
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from hamkor.env import env_bool, env_int, env_list, env_str, load_or_create_secret_key
 
@@ -16,6 +20,12 @@ SRC_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = SRC_DIR.parent
 REFERENCE_DATA_DIR = PROJECT_DIR / 'data'
 DATA_DIR = Path(env_str('HAMKOR_DATA_DIR') or PROJECT_DIR / 'var').resolve()
+
+# Every file and directory the application creates is private to the user it runs as (files
+# 0600, directories 0700): the data directory, the SQLite database and its WAL files, the secret
+# key, uploads and media, the trade store, the cache. Nothing is served from disk by another
+# user (WhiteNoise serves the static files from this process).
+os.umask(0o077)
 
 DEBUG = env_bool('DEBUG', False)
 SECRET_KEY = env_str('SECRET_KEY') or load_or_create_secret_key(DATA_DIR / 'secret_key')
@@ -48,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     'django.middleware.security.SecurityMiddleware',
+    'hamkor.security.RequestSizeMiddleware',
+    'hamkor.security.SecurityHeadersMiddleware',
     'whitenoise.middleware.WhiteNoiseMiddleware',
     'django.contrib.sessions.middleware.SessionMiddleware',
     'django.middleware.locale.LocaleMiddleware',
@@ -113,14 +125,31 @@ LOGIN_URL = 'accounts:login'
 LOGIN_REDIRECT_URL = 'dashboard'
 LOGOUT_REDIRECT_URL = 'dashboard'
 
-# Login guessing: after this many failures for one username from one address the pair is
-# locked out for AXES_COOLOFF_TIME (web form and API token endpoint alike).
+# The reverse proxies in front of gunicorn (0: clients connect to gunicorn directly). With N,
+# a client's address is the Nth from the right of X-Forwarded-For (hamkor.security.client_address):
+# the log-in lockout and the API throttles identify clients by it, and never believe an address
+# a client wrote into the header itself.
+HAMKOR_TRUSTED_PROXIES = env_int('HAMKOR_TRUSTED_PROXIES', 0)
+if HAMKOR_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured('HAMKOR_TRUSTED_PROXIES is a number of proxies: 0 or more')
+
+# Login guessing (django-axes, in the database every worker shares): after this many failures
+# for one username from one client address, that pair — and only that pair — is refused for
+# AXES_COOLOFF_TIME, counted from the failure that locked it; failures during the lock do not
+# extend it, so it always ends. The same user from another address is not affected (web form,
+# admin and API token endpoint alike). See docs/deployment.md, "Security settings".
 AXES_FAILURE_LIMIT = env_int('HAMKOR_LOGIN_FAILURE_LIMIT', 5)
-AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int('HAMKOR_LOGIN_LOCKOUT_MINUTES', 15))
 AXES_LOCKOUT_PARAMETERS = [['username', 'ip_address']]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = 'hamkor.security.client_address'
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = 'accounts/locked_out.html'
+AXES_LOCKOUT_CALLABLE = 'accounts.lockout.locked_out'  # the page, with when the lock ends
 AXES_VERBOSE = False
+
+# API tokens stop working this many days after they were issued (unset: they do not expire);
+# every token is replaced when its user's password changes.
+HAMKOR_API_TOKEN_DAYS = env_int('HAMKOR_API_TOKEN_DAYS', 0) or None
 
 LANGUAGE_CODE = 'en'
 LANGUAGES = [
@@ -142,6 +171,8 @@ STORAGES = {
     'staticfiles': {'BACKEND': 'whitenoise.storage.CompressedManifestStaticFilesStorage'},
 }
 MEDIA_ROOT = DATA_DIR / 'media'
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = 'Lax'
@@ -149,6 +180,63 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = 'same-origin'
 X_FRAME_OPTIONS = 'DENY'
+# Content-Security-Policy (hamkor.security.SecurityHeadersMiddleware). Every script, style sheet,
+# font and image is served by the application itself (no CDN), and the policy allows nothing
+# else. Scripts: no inline script, no eval (charts are Vega-Lite specs in <script
+# type="application/json"> blocks, which are data, drawn by static/hamkor/charts.js with Vega's
+# interpreter), and no inline event handler except the exact ones listed in
+# HAMKOR_CSP_INLINE_HANDLERS ('unsafe-hashes' with the hash of each): templates that still carry
+# onchange="this.form.submit()" keep working until they move to data-autosubmit
+# (static/hamkor/page.js); when none is left, the list is emptied. Styles: inline style
+# attributes and <style> blocks are allowed ('unsafe-inline'): templates and the chart library
+# use them, and with images, fonts and connections limited to this origin an injected style can
+# neither load nor send anything elsewhere.
+HAMKOR_CSP_INLINE_HANDLERS = ['this.form.submit()']
+HAMKOR_CONTENT_SECURITY_POLICY = {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:'],
+    'font-src': ["'self'"],
+    'connect-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+}
+# Parts of the site whose page cannot meet the policy, with the directives that replace its own
+# there: the API documentation (drf-spectacular's Swagger UI view writes its start-up script
+# inline; its SpectacularSwaggerSplitView serves it as a file instead, after which this entry goes).
+# The largest request body accepted (413 beyond, before the body is read): an upload form's own
+# limit plus room for the rest of the form; the trade import takes files of up to 1 GB.
+HAMKOR_MAX_REQUEST_BYTES = 25 * 1024 * 1024
+HAMKOR_MAX_REQUEST_BYTES_PATHS = {'/trade/import/': 1024 * 1024 * 1024 + 10 * 1024 * 1024}
+
+HAMKOR_CONTENT_SECURITY_POLICY_PATHS = {
+    '/api/docs/': {'script-src': ["'self'", "'unsafe-inline'"]},
+}
+# Powerful browser features the application never uses, denied to every page and frame.
+HAMKOR_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        'accelerometer',
+        'autoplay',
+        'camera',
+        'display-capture',
+        'encrypted-media',
+        'geolocation',
+        'gyroscope',
+        'magnetometer',
+        'microphone',
+        'midi',
+        'payment',
+        'publickey-credentials-get',
+        'screen-wake-lock',
+        'serial',
+        'usb',
+        'xr-spatial-tracking',
+    )
+}
 if env_bool('HAMKOR_TLS', False):
     SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')
     SECURE_SSL_REDIRECT = True
@@ -160,7 +248,7 @@ if env_bool('HAMKOR_TLS', False):
 
 REST_FRAMEWORK = {
     'DEFAULT_AUTHENTICATION_CLASSES': [
-        'rest_framework.authentication.TokenAuthentication',
+        'accounts.authentication.TokenAuthentication',
         'rest_framework.authentication.SessionAuthentication',
     ],
     'DEFAULT_PERMISSION_CLASSES': ['hamkor.permissions.ModelPermissions'],
@@ -169,9 +257,9 @@ REST_FRAMEWORK = {
     'DEFAULT_SCHEMA_CLASS': 'drf_spectacular.openapi.AutoSchema',
     'EXCEPTION_HANDLER': 'hamkor.api.exception_handler',
     'DEFAULT_THROTTLE_CLASSES': [
-        'rest_framework.throttling.AnonRateThrottle',
-        'rest_framework.throttling.UserRateThrottle',
-        'rest_framework.throttling.ScopedRateThrottle',
+        'hamkor.security.AnonRateThrottle',
+        'hamkor.security.UserRateThrottle',
+        'hamkor.security.ScopedRateThrottle',
     ],
     'DEFAULT_THROTTLE_RATES': {
         'anon': env_str('HAMKOR_API_ANON_RATE') or '600/minute',
@@ -217,6 +305,8 @@ HAMKOR_WARM_CACHE_AFTER_IMPORT = env_bool('HAMKOR_WARM_CACHE_AFTER_IMPORT', True
 LOGGING = {
     'version': 1,
     'disable_existing_loggers': False,
+    'filters': {'one_line_forbidden': {'()': 'hamkor.security.OneLineForbidden'}},
     'handlers': {'console': {'class': 'logging.StreamHandler'}},
+    'loggers': {'django.request': {'filters': ['one_line_forbidden']}},
     'root': {'handlers': ['console'], 'level': 'WARNING'},
 }

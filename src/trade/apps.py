@@ -8,9 +8,21 @@ class TradeConfig(AppConfig):
 
     def ready(self):
         # imported once the apps are loaded (trade.demo imports models): not a cycle
-        from hamkor.registry import DemoLoader, NavItem, register_demo_loader, register_navigation
+        from hamkor.registry import (
+            BackupPart,
+            DemoLoader,
+            NavItem,
+            register_backup_part,
+            register_demo_loader,
+            register_navigation,
+        )
         from trade import demo
+        from trade.store import integrity
 
         register_navigation(NavItem(_('Trade'), 'trade:dashboard', 'trade', 20, namespaces=('trade',)))
         # After the portfolio: the trade targets cite the report's claims, which the portfolio demo creates.
         register_demo_loader(DemoLoader('trade', demo.demo_lines, order=20))
+        # A backup copies exactly the files of the slices its database snapshot names.
+        register_backup_part(
+            BackupPart('trade', integrity.backup_files, integrity.check_backup, hold=integrity.backup_hold)
+        )

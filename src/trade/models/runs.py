@@ -115,7 +115,8 @@ class TradeSlice(ChangeLoggedModel):
     A slice is (source, reporter, flow, year, month, classification). Its checksum is computed
     from the rows' content (not the file bytes), so re-importing the same data is recognised
     whatever the file's order or formatting. Replacing a slice updates this row, which the
-    change log records with the previous run, checksum and row count.
+    change log records with the previous run, checksum and row count. `files` holds the size and
+    SHA-256 of each file written, which the checksum of the content cannot vouch for.
     """
 
     source = models.CharField(_('source'), max_length=80)
@@ -128,6 +129,9 @@ class TradeSlice(ChangeLoggedModel):
     path = models.CharField(_('file'), max_length=400, unique=True, help_text=_('Under DATA_DIR/trade.'))
     row_count = models.PositiveBigIntegerField(_('rows'))
     checksum = models.CharField(_('checksum'), max_length=64)
+    # {file name: {"size": bytes, "sha256": hex}} of the Parquet files as the import wrote them:
+    # what `hamkor check-store` and `hamkor backup` verify the files against (trade.store.integrity).
+    files = models.JSONField(_('SHA-256'), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ['source', 'reporter', 'flow', 'year', 'month', 'classification']

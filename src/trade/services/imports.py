@@ -51,6 +51,8 @@ from trade.schema import FLOW_SCHEMA, SLICE_KEY
 from trade.selectors.warm import warm_cache_quietly
 from trade.store import layout, writer
 from trade.store.housekeeping import remove_files
+from trade.store.integrity import file_digests
+from trade.store.locks import RunLock
 from trade.store.writer import SliceChange
 
 PERMISSION = 'trade.add_importrun'
@@ -115,11 +117,14 @@ def _store(con, report: ImportReport, *, actor, dry_run: bool) -> ImportReport:
         # Same data again: nothing new, not even a run (the report says every slice is unchanged).
         return report
     directory = None
+    lock = None
     superseded: list[str] = []
     try:
         with transaction.atomic():
             run = _create_run(report, actor)
             directory = layout.run_directory(report.source, run.pk)
+            # Held until the transaction commits: housekeeping leaves the directory alone meanwhile.
+            lock = RunLock(directory)
             written = writer.write_slices(
                 con, 'flows_in', run.pk, report.slices, directory, illustrative=report.illustrative,
                 all_reporters=report.all_reporters,
@@ -132,7 +137,11 @@ def _store(con, report: ImportReport, *, actor, dry_run: bool) -> ImportReport:
     except BaseException:
         if directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
+        if lock is not None:
+            lock.release()
         raise
+    # Inside an outer transaction the registry switch is visible only when that one commits.
+    transaction.on_commit(lock.release)
     transaction.on_commit(lambda: remove_files(superseded))
     if settings.HAMKOR_WARM_CACHE_AFTER_IMPORT:
         transaction.on_commit(warm_cache_quietly)
@@ -200,7 +209,13 @@ def _switch_slices(run: ImportRun, changes: list[SliceChange], written: dict[tup
     for change in changes:
         if change.action == 'unchanged':
             continue
-        values = {'run': run, 'path': written[change.key], 'row_count': change.rows, 'checksum': change.checksum}
+        values = {
+            'run': run,
+            'path': written[change.key],
+            'row_count': change.rows,
+            'checksum': change.checksum,
+            'files': file_digests(layout.trade_directory() / written[change.key]),
+        }
         if change.action == 'replaced':
             trade_slice = current[change.key]
             superseded.append(trade_slice.path)

@@ -1,8 +1,5 @@
 """The store itself: the schema contract, record_flows for tables built in Python, orphans, reading."""
 
-import os
-import time
-
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -135,11 +132,8 @@ def test_orphans_of_a_killed_import_are_removed(trade_data_dir):
     orphan.mkdir(parents=True)
     (orphan / 'flows_0.parquet').write_bytes(b'PAR1')
 
-    assert housekeeping.remove_orphans() == []  # too young: it may belong to an import still writing
-    old = time.time() - housekeeping.ORPHAN_AGE_SECONDS - 10
-    os.utime(orphan, (old, old))
-
-    assert housekeeping.remove_orphans() == [orphan]
+    # just written, but no running import holds its lock: removed at once (trade.store.locks)
+    assert housekeeping.remove_orphans() == [orphan.parent]
     assert not orphan.parent.exists()
     assert engine.flows().count().execute() == 1
 
@@ -188,7 +182,7 @@ def test_rca_reads_exporter_totals_built_once_per_slice_content(trade_data_dir, 
     assert Monitor('UZB', 'CHN').rca(2022).set_index('product').rca['080610'] == pytest.approx((90 / 140) / (190 / 460))
     stale = layout.aggregates_directory() / f'{trade_slice.checksum}.parquet'
     assert stale.exists() and (layout.aggregates_directory() / f'{revised.checksum}.parquet').exists()
-    assert housekeeping.remove_orphans(min_age_seconds=0) == [stale]
+    assert housekeeping.remove_orphans() == [stale]
 
 
 def test_the_kept_sql_reads_the_current_files_after_an_import(trade_data_dir, baci_import):

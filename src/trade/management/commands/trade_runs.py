@@ -1,20 +1,26 @@
-"""`hamkor trade-runs [--remove-orphans]`: the import runs of the trade store, newest first."""
+"""`hamkor trade-runs [--remove-orphans]`: the import runs of the trade store, newest first, and
+the files no current slice needs (trade.store.housekeeping)."""
 
 from django.core.management.base import BaseCommand
 
+from hamkor.numbers import byte_size
 from trade.models import ImportRun
+from trade.store import housekeeping
 from trade.store.catalogue import store_checksum
 
 
 class Command(BaseCommand):
-    help = 'List the import runs of the trade store (files, rows, slices); optionally remove orphaned files.'
+    help = (
+        'List the import runs of the trade store (files, rows, slices) and the files no current slice needs '
+        '(left by killed imports); optionally remove those.'
+    )
 
     def add_arguments(self, parser):
         parser.add_argument('--limit', type=int, default=20)
         parser.add_argument(
             '--remove-orphans',
             action='store_true',
-            help='remove Parquet directories no slice names (left by a killed import), older than a day',
+            help='remove the directories and files no slice names (those of a running import are kept)',
         )
 
     def handle(self, *args, limit=20, remove_orphans=False, **options):
@@ -26,6 +32,16 @@ class Command(BaseCommand):
             )
         rows, checksum = store_checksum()
         self.stdout.write(f'store: {rows} current rows, checksum {checksum}')
+        orphans = housekeeping.find_orphans()
+        if not orphans:
+            self.stdout.write('orphans: none')
+            return
+        size = sum(orphan.size for orphan in orphans)
+        self.stdout.write(f'orphans: {len(orphans)} ({byte_size(size)}) no slice names:')
+        for orphan in orphans:
+            self.stdout.write(f'  {orphan}')
         if remove_orphans:
-            removed = remove_orphans()
-            self.stdout.write(f'removed {len(removed)} orphaned directories')
+            removed = housekeeping.remove_orphans()
+            self.stdout.write(f'removed {len(removed)} orphans')
+        else:
+            self.stdout.write('remove them with --remove-orphans')
