@@ -185,13 +185,12 @@ X_FRAME_OPTIONS = 'DENY'
 # else. Scripts: no inline script, no eval (charts are Vega-Lite specs in <script
 # type="application/json"> blocks, which are data, drawn by static/hamkor/charts.js with Vega's
 # interpreter), and no inline event handler except the exact ones listed in
-# HAMKOR_CSP_INLINE_HANDLERS ('unsafe-hashes' with the hash of each): templates that still carry
-# onchange="this.form.submit()" keep working until they move to data-autosubmit
-# (static/hamkor/page.js); when none is left, the list is emptied. Styles: inline style
+# HAMKOR_CSP_INLINE_HANDLERS ('unsafe-hashes' with the hash of each; none: controls that submit
+# their form are marked data-autosubmit, static/hamkor/page.js). Styles: inline style
 # attributes and <style> blocks are allowed ('unsafe-inline'): templates and the chart library
 # use them, and with images, fonts and connections limited to this origin an injected style can
 # neither load nor send anything elsewhere.
-HAMKOR_CSP_INLINE_HANDLERS = ['this.form.submit()']
+HAMKOR_CSP_INLINE_HANDLERS: list[str] = []
 HAMKOR_CONTENT_SECURITY_POLICY = {
     'default-src': ["'self'"],
     'script-src': ["'self'"],

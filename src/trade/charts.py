@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 from hamkor.charts import PALETTE
 
 # The axis spans the years of the data (a "nice" domain would add empty years at both ends), padded
-# so that the first and last bars are whole.
-YEAR = alt.X('year:Q', title=None, axis=alt.Axis(format='d', tickMinStep=1), scale=alt.Scale(nice=False, padding=12))
+# so that the first and last bars are whole; labels closer than 6 px to each other are thinned out
+# (a narrow chart, a phone), never drawn touching.
+YEAR = alt.X('year:Q', title=None, axis=alt.Axis(format='d', tickMinStep=1, labelOverlap=True, labelSeparation=6),
+             scale=alt.Scale(nice=False, padding=12))  # fmt: skip
 BILLIONS = alt.Axis(format='$~s', labelExpr="replace(datum.label, 'G', ' bn')")
 
 

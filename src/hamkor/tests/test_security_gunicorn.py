@@ -66,7 +66,7 @@ def served(tmp_path):
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        for _ in range(100):
+        for _ in range(300):  # up to 30 s: a loaded machine starts gunicorn slowly
             try:
                 socket.create_connection(('127.0.0.1', port), timeout=0.1).close()
                 break
@@ -88,7 +88,7 @@ def test_responses_do_not_name_the_server_and_the_control_socket_is_private(serv
     assert response.getheader('Server') is None
     assert response.getheader('Date') is not None  # gunicorn's other headers are still sent
     control = data / 'run' / 'gunicorn.ctl'
-    for _ in range(50):  # the arbiter opens it once its workers are up
+    for _ in range(300):  # the arbiter opens it once its workers are up (up to 30 s)
         if control.exists():
             break
         time.sleep(0.1)
