@@ -463,6 +463,10 @@ def apply_import(plan: ImportPlan, *, actor) -> ImportResult:
             except ValidationError as error:
                 # The database changed since the plan was made: refuse (rolling back), with the row's location.
                 raise ImportRejected(problems_from(error, plan, row.line)) from None
+            except Project.DoesNotExist:
+                # A project the row names was deleted, or hidden from the actor, since the plan was made.
+                message = _('a project this row names is no longer one you may see: plan the file again')
+                raise ImportRejected([Problem(plan.filename, plan.unit, row.line, 'identifier', message)]) from None
     return ImportResult(
         created=plan.count(Action.CREATE),
         updated=plan.count(Action.UPDATE),

@@ -340,3 +340,19 @@ def test_every_reader_of_an_umbrella_with_parts_counts_the_parts_instead(reader,
     expected = sum(Decimal(value) for level, value in (('partners', '400'), ('public', '500')) if level in sees)
 
     assert Decimal(api.get('/api/portfolio/summary/').json()['total_usd']) == expected
+
+
+def test_a_project_hidden_between_plan_and_apply_is_refused_with_its_line(make_user, make_project, tmp_path):
+    make_project('UZ-1', visibility='side_uz', title_en='One')
+    uz_secretariat = make_user('secretariat', side='UZ')
+    plan = plan_as(uz_secretariat, tmp_path, 'identifier,title_en\nUZ-1,Renamed\n')
+    Project.objects.filter(identifier='UZ-1').update(visibility='side_cn')  # meanwhile, by someone else
+    before = table_state(Project)
+
+    with pytest.raises(ImportRejected) as raised:
+        apply_import(plan, actor=uz_secretariat)
+
+    assert [(problem.line, problem.field, problem.message) for problem in raised.value.problems] == [
+        (2, 'identifier', 'a project this row names is no longer one you may see: plan the file again')
+    ]
+    assert table_state(Project) == before
