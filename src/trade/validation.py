@@ -10,6 +10,7 @@ so that a mapping that can be saved is one the importer can use. The key names t
 import codecs
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.models import Country
+from hamkor.imports import FileProblem, check_workbook
 from trade.importers.customs import FIELDS, REQUIRED_FIELDS
 from trade.models import ColumnMapping, ImportRun, Target
 from trade.schema import CLASSIFICATIONS, DELIMITERS, FLOWS
@@ -252,8 +254,14 @@ def sample_headers(upload, *, delimiter: str, encoding: str) -> list[str]:
 def _xlsx_headers(upload) -> list[str]:
     from openpyxl import load_workbook  # heavy, and needed only for XLSX samples: imported when one comes
 
+    data = upload.read()
+    if zipfile.is_zipfile(io.BytesIO(data)):  # a file that is not one is refused below as not a workbook
+        try:
+            check_workbook(data)  # bounded before it is unpacked, as every import's workbook is
+        except FileProblem as problem:
+            raise ValidationError(problem.message, code='sample') from None
     try:
-        workbook = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a file that is not a workbook
         raise ValidationError(_('The sample is not an XLSX workbook.'), code='sample') from None
     try:

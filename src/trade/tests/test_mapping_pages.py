@@ -1,6 +1,7 @@
 """The pages and services of the saved column mappings of customs files, up to an import with a new mapping."""
 
 import io
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from core.models import ObjectChange
+from hamkor.imports import MAX_UNPACKED_BYTES
 from hamkor.permissions import SYSTEM
 from trade.analytics import engine
 from trade.models import ColumnMapping, ImportRun
@@ -370,3 +372,21 @@ def test_key_of_another_mapping_source_does_not_lock(mapping):
     a_run('customs:uz-customs-monthly-old')
 
     assert update_mapping(mapping=mapping, actor=SYSTEM, key='uz-customs').key == 'uz-customs'
+
+
+def test_a_sample_workbook_that_unpacks_too_far_is_refused_unread(client_as):
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, 'w', compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open('xl/sharedStrings.xml', 'w') as member,
+    ):
+        for _ in range(MAX_UNPACKED_BYTES // (1024 * 1024) + 1):
+            member.write(bytes(1024 * 1024))
+    data = {**FORM, 'action': 'check', 'sample': SimpleUploadedFile('sample.xlsx', buffer.getvalue())}
+
+    response = client_as('secretariat').post('/trade/mappings/new/', data)
+
+    assert response.context['form'].errors == {
+        'sample': [f'the workbook unpacks to 101 MB, more than the {MAX_UNPACKED_BYTES // (1024 * 1024)} MB '
+                   'an import reads'],
+    }  # fmt: skip
