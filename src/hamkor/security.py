@@ -83,8 +83,6 @@ class SecurityHeadersMiddleware:
     of `HAMKOR_CSP_INLINE_HANDLERS`) and the Permissions-Policy (`HAMKOR_PERMISSIONS_POLICY`) with
     every response.
 
-    `HAMKOR_CONTENT_SECURITY_POLICY_PATHS` maps a path prefix to directives that replace the
-    policy's for that part of the site only (a third-party page that cannot meet the policy).
     A view that sets either header itself keeps its own."""
 
     def __init__(self, get_response):
@@ -92,18 +90,13 @@ class SecurityHeadersMiddleware:
         base = settings.HAMKOR_CONTENT_SECURITY_POLICY
         handlers = settings.HAMKOR_CSP_INLINE_HANDLERS
         self.policy = content_security_policy(script_sources(base, handlers))
-        self.path_policies = [
-            (prefix, content_security_policy(script_sources({**base, **overrides}, handlers)))
-            for prefix, overrides in settings.HAMKOR_CONTENT_SECURITY_POLICY_PATHS.items()
-        ]
         self.permissions_policy = ', '.join(
             f'{feature}=({" ".join(allowed)})' for feature, allowed in settings.HAMKOR_PERMISSIONS_POLICY.items()
         )
 
     def __call__(self, request):
         response = self.get_response(request)
-        policy = next((value for prefix, value in self.path_policies if request.path.startswith(prefix)), self.policy)
-        response.headers.setdefault('Content-Security-Policy', policy)
+        response.headers.setdefault('Content-Security-Policy', self.policy)
         response.headers.setdefault('Permissions-Policy', self.permissions_policy)
         return response
 

@@ -203,17 +203,11 @@ HAMKOR_CONTENT_SECURITY_POLICY = {
     'form-action': ["'self'"],
     'frame-ancestors': ["'none'"],
 }
-# Parts of the site whose page cannot meet the policy, with the directives that replace its own
-# there: the API documentation (drf-spectacular's Swagger UI view writes its start-up script
-# inline; its SpectacularSwaggerSplitView serves it as a file instead, after which this entry goes).
 # The largest request body accepted (413 beyond, before the body is read): an upload form's own
 # limit plus room for the rest of the form; the trade import takes files of up to 1 GB.
 HAMKOR_MAX_REQUEST_BYTES = 25 * 1024 * 1024
 HAMKOR_MAX_REQUEST_BYTES_PATHS = {'/trade/import/': 1024 * 1024 * 1024 + 10 * 1024 * 1024}
 
-HAMKOR_CONTENT_SECURITY_POLICY_PATHS = {
-    '/api/docs/': {'script-src': ["'self'", "'unsafe-inline'"]},
-}
 # Powerful browser features the application never uses, denied to every page and frame.
 HAMKOR_PERMISSIONS_POLICY = {
     feature: []
