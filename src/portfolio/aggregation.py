@@ -113,5 +113,7 @@ def _refresh_batch(ids: list[int]) -> None:
     # One prepared UPDATE run for every changed share: bulk_update's CASE expression with a
     # branch per row costs time that grows with the square of the batch.
     table = connection.ops.quote_name(ProjectSector._meta.db_table)
+    column = ProjectSector._meta.get_field('value_usd')
+    rows = [(column.get_db_prep_save(amount, connection), pk) for amount, pk in changed]
     with connection.cursor() as cursor:
-        cursor.executemany(f'UPDATE {table} SET value_usd = %s WHERE id = %s', changed)
+        cursor.executemany(f'UPDATE {table} SET value_usd = %s WHERE id = %s', rows)

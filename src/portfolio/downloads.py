@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from hamkor.cells import inert
+from hamkor.fields import AmountText
 from portfolio import selectors
 from portfolio.choices import ProjectStatus, Region, Stage
 from portfolio.models import ProjectSector
@@ -31,23 +32,6 @@ COLUMNS = [
 ]  # fmt: skip
 CHUNK = 2000
 LABELS = {'status': dict(ProjectStatus.choices), 'stage': dict(Stage.choices), 'region': dict(Region.choices)}
-
-
-class MoneyText(Func):
-    """An amount as text with two decimals, formatted by the database.
-
-    Reading amounts and dates as Python objects only to print them again was most of the
-    export's time; the database returns them as the text the file holds."""
-
-    output_field = CharField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        template = "CASE WHEN %(expressions)s IS NULL THEN NULL ELSE printf('%%%%.2f', %(expressions)s) END"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-    def as_sql(self, compiler, connection, **extra):
-        extra.setdefault('template', 'CAST(%(expressions)s AS text)')
-        return super().as_sql(compiler, connection, **extra)
 
 
 class SectorsText(Func):
@@ -88,7 +72,7 @@ def yes_no(name: str) -> Case:
 
 DATES = ('planned_start', 'planned_end', 'actual_start', 'actual_end')
 TEXT_COLUMNS = {
-    'value_text': MoneyText('value_usd'),
+    'value_text': AmountText('value_usd'),
     'sectors_text': SectorsText('id'),
     'counted_text': yes_no('in_aggregates'),
     'umbrella_text': yes_no('is_umbrella'),

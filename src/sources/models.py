@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hamkor.fields import AmountField
 from hamkor.models import STRICTEST_VISIBILITY, ChangeLoggedMixin, ChangeLoggedModel
 
 
@@ -67,7 +68,7 @@ class Claim(ChangeLoggedModel):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name='claims', verbose_name=_('source'))
     metric = models.CharField(_('metric'), max_length=30, choices=Metric.choices)
     comparator = models.CharField(_('comparator'), max_length=10, choices=Comparator.choices)
-    value_usd = models.DecimalField(_('value (USD)'), max_digits=20, decimal_places=2)
+    value_usd = AmountField(_('value (USD)'))
     period = models.CharField(_('period'), max_length=60, blank=True, help_text=_('The period or date it refers to.'))
     quote = models.TextField(_('quote'))
     confidence = models.CharField(_('confidence'), max_length=10, choices=Confidence.choices)

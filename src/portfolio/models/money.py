@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hamkor.fields import AmountField
 from hamkor.models import ChangeLoggedModel
 from organizations.models import Organization
 from portfolio.choices import BudgetStatus, BudgetType, FinanceType, TransactionType
@@ -22,8 +23,8 @@ class Transaction(PartOfProject, ChangeLoggedModel):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='transactions')
     type = models.CharField(_('type'), max_length=2, choices=TransactionType.choices)
-    value = models.DecimalField(
-        _('value'), max_digits=20, decimal_places=2, validators=[MinValueValidator(Decimal('0.01'))]
+    value = AmountField(
+        _('value'), validators=[MinValueValidator(Decimal('0.01'))]
     )
     currency = models.ForeignKey(
         'core.Currency',
@@ -55,7 +56,7 @@ class Transaction(PartOfProject, ChangeLoggedModel):
     interest_rate = models.DecimalField(_('interest rate (%)'), max_digits=6, decimal_places=3, null=True, blank=True)
     maturity_years = models.DecimalField(_('maturity (years)'), max_digits=5, decimal_places=1, null=True, blank=True)
     grace_years = models.DecimalField(_('grace period (years)'), max_digits=5, decimal_places=1, null=True, blank=True)
-    value_usd = models.DecimalField(_('value (USD)'), max_digits=20, decimal_places=2, null=True, editable=False)
+    value_usd = AmountField(_('value (USD)'), null=True, editable=False)
     fx_rate = models.DecimalField(_('rate used'), max_digits=40, decimal_places=24, null=True, editable=False)
     fx_note = models.CharField(_('conversion'), max_length=300, blank=True, editable=False)
     counts_in_value = models.BooleanField(
@@ -99,8 +100,8 @@ class PlannedAmount(PartOfProject, ChangeLoggedModel):
 
     period_start = models.DateField(_('period start'))
     period_end = models.DateField(_('period end'), null=True, blank=True)
-    value = models.DecimalField(
-        _('value'), max_digits=20, decimal_places=2, validators=[MinValueValidator(Decimal('0.01'))]
+    value = AmountField(
+        _('value'), validators=[MinValueValidator(Decimal('0.01'))]
     )
     currency = models.ForeignKey(
         'core.Currency', on_delete=models.PROTECT, to_field='code', db_column='currency_code',
@@ -109,7 +110,7 @@ class PlannedAmount(PartOfProject, ChangeLoggedModel):
     value_date = models.DateField(
         _('value date'), help_text=_('The date whose exchange rate converts the amount; usually the period start.')
     )
-    value_usd = models.DecimalField(_('value (USD)'), max_digits=20, decimal_places=2, null=True, editable=False)
+    value_usd = AmountField(_('value (USD)'), null=True, editable=False)
     fx_rate = models.DecimalField(_('rate used'), max_digits=40, decimal_places=24, null=True, editable=False)
     fx_note = models.CharField(_('conversion'), max_length=300, blank=True, editable=False)
 

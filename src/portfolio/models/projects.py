@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hamkor.fields import AmountField
 from hamkor.models import STRICTEST_VISIBILITY, ChangeLoggedMixin, ChangeLoggedModel, localized
 from organizations.models import Organization
 from portfolio.choices import (
@@ -90,7 +91,7 @@ class Project(ChangeLoggedModel):
     # Derived for aggregation (see docs/portfolio-aggregation.md).
     stage = models.CharField(_('stage'), max_length=16, choices=Stage.choices, editable=False)
     in_aggregates = models.BooleanField(_('counted in aggregates'), default=False, editable=False)
-    value_usd = models.DecimalField(_('value (USD)'), max_digits=20, decimal_places=2, null=True, editable=False)
+    value_usd = AmountField(_('value (USD)'), null=True, editable=False)
     value_basis = models.CharField(
         _('value from'), max_length=12, choices=ValueBasis.choices, default=ValueBasis.NONE, editable=False
     )
@@ -188,10 +189,8 @@ class ProjectSector(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='sectors')
     sector = models.ForeignKey(CooperationSector, on_delete=models.PROTECT, related_name='projects')
     percentage = models.DecimalField(_('percentage'), max_digits=5, decimal_places=2)
-    value_usd = models.DecimalField(
+    value_usd = AmountField(
         _('value (USD)'),
-        max_digits=20,
-        decimal_places=2,
         null=True,
         editable=False,
         help_text=_("The project's value allocated to this sector, in cents that add up to the project's value."),
