@@ -21,10 +21,11 @@ def localized(instance, field: str, language: str | None = None) -> str:
 
 
 def translated_contains(field: str, word: str) -> models.Q:
-    """Match `word` inside the field's text in any of the four data languages."""
+    """Match `word` inside the field's text in any of the four data languages, in any case and
+    with any of the Uzbek apostrophes (hamkor.search)."""
     query = models.Q()
     for language in DATA_LANGUAGES:
-        query |= models.Q(**{f'{field}_{language}__icontains': word})
+        query |= models.Q(**{f'{field}_{language}__folded_contains': word})
     return query
 
 
