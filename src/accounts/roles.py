@@ -52,6 +52,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         'trade.change_target',
         'accounts.view_user',
         'trade.add_importrun',
+        # a second person's approval of an import that replaces official statistics
+        'trade.approve_replacement',
         'trade.view_columnmapping',
         'trade.add_columnmapping',
         'trade.change_columnmapping',

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from trade.views import advantage, dashboard, downloads, imports, mappings, mirror, partners, products, targets
+from trade.views import (
+    advantage,
+    approvals,
+    dashboard,
+    downloads,
+    imports,
+    mappings,
+    mirror,
+    partners,
+    products,
+    targets,
+)
 
 app_name = 'trade'
 urlpatterns = [
@@ -18,6 +29,9 @@ urlpatterns = [
     path('import/', imports.trade_import, name='import'),
     path('runs/', imports.run_list, name='run_list'),
     path('runs/<int:pk>/', imports.run_detail, name='run_detail'),
+    path('approvals/', approvals.approval_list, name='approvals'),
+    path('approvals/<int:pk>/approve/', approvals.approve, name='approve_run'),
+    path('approvals/<int:pk>/reject/', approvals.reject, name='reject_run'),
     path('mappings/', mappings.mapping_list, name='mapping_list'),
     path('mappings/new/', mappings.mapping_create, name='mapping_create'),
     path('mappings/<slug:key>/edit/', mappings.mapping_edit, name='mapping_edit'),

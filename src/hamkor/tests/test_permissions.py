@@ -125,6 +125,11 @@ WEB = [
     web('trade:import', '/trade/import/', 'trade.add_importrun'),
     web('trade:run_list', '/trade/runs/'),
     web('trade:run_detail', '/trade/runs/{run}/'),
+    # the list also opens to an importer whose own run awaits review (trade/tests/test_approvals.py)
+    web('trade:approvals', '/trade/approvals/', 'trade.approve_replacement'),
+    # the run is applied, not pending: a reviewer is told so and sent back to the list
+    web('trade:approve_run', '/trade/approvals/{run}/approve/', 'trade.approve_replacement', 'post', ok=302),
+    web('trade:reject_run', '/trade/approvals/{run}/reject/', 'trade.approve_replacement', 'post', ok=302),
     web('trade:mapping_list', '/trade/mappings/', 'trade.view_columnmapping'),
     web('trade:mapping_create', '/trade/mappings/new/', 'trade.add_columnmapping'),
     web('trade:mapping_edit', '/trade/mappings/{mapping}/edit/', 'trade.change_columnmapping'),

@@ -5,7 +5,7 @@ import ibis
 
 from trade.analytics import engine
 from trade.analytics.expressions import exports_by_exporter_product
-from trade.store import catalogue
+from trade.store import catalogue, integrity
 from trade.store.layout import aggregates_directory
 
 
@@ -25,9 +25,14 @@ def exporter_products_file(key: str, paths):
     return engine.write_parquet(totals, target, order='year, reporter, product')
 
 
-def exporter_products(source: str, classification: str, year: int) -> ibis.Table:
+def exporter_products(source: str, classification: str, year: int, *, missing=None) -> ibis.Table:
     """The exporter × product totals of the current slices of (source, classification, year),
-    built from the slices on first use (see exporter_products_file)."""
-    slices = catalogue.export_slices(source, classification, year)
+    built from the slices on first use (see exporter_products_file). A slice whose files are
+    missing is left out, as every reader leaves it out: `missing` is the Parquet globs of those
+    (trade.store.integrity.StoreHealth.missing_globs; default: checked now)."""
+    if missing is None:
+        missing = integrity.store_health().missing_globs
+    slices = [(checksum, glob) for checksum, glob in catalogue.export_slices(source, classification, year)
+              if glob not in missing]  # fmt: skip
     files = [str(exporter_products_file(checksum, [glob])) for checksum, glob in slices]
     return engine.exporter_products_view(files)

@@ -17,7 +17,7 @@ import pandas as pd
 from ibis.backends.duckdb.converter import DuckDBPandasData
 
 from trade.schema import COLUMNS, SQL_TYPES
-from trade.store import catalogue
+from trade.store import integrity
 from trade.store.layout import PARTITION_COLUMNS, sql_literal
 
 FLOWS_VIEW = 'hamkor_flows'
@@ -86,13 +86,14 @@ class _ArrowNames:
 
 
 def flows(con=None) -> ibis.Table:
-    """An ibis table over exactly the current rows of the store (FLOW_SCHEMA)."""
-    return flows_from_paths(con or connect(), catalogue.current_paths())
+    """An ibis table over exactly the current rows of the store (FLOW_SCHEMA), of the slices whose
+    files are there (trade.store.integrity.store_health names the others)."""
+    return flows_from_paths(con or connect(), integrity.store_health().paths)
 
 
 def current_flows() -> ibis.Table:
     """The current rows of the store as this thread's view FLOWS_VIEW (see flows_view)."""
-    return flows_view(catalogue.current_paths())
+    return flows_view(integrity.store_health().paths)
 
 
 def flows_view(paths) -> ibis.Table:

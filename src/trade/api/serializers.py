@@ -60,6 +60,28 @@ def mirror_gap() -> tuple[serializers.FloatField, ...]:
     return serializers.FloatField(), serializers.FloatField(allow_null=True), serializers.FloatField(allow_null=True)
 
 
+class MissingSliceSerializer(serializers.Serializer):
+    """A slice of the store left out of every figure because its files are missing or damaged."""
+
+    source = serializers.CharField()
+    reporter = serializers.CharField(help_text='ALL for a slice of every exporter (BACI)')
+    flow = serializers.CharField()
+    year = serializers.IntegerField()
+    month = serializers.IntegerField(help_text='0 for a whole year')
+    classification = serializers.CharField()
+    label = serializers.CharField()
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+def missing_slices_field() -> MissingSliceSerializer:
+    """The slices the answer's figures leave out: empty when the store is whole. A figure that
+    needs one of them is null rather than smaller."""
+    return MissingSliceSerializer(
+        many=True,
+        help_text='slices left out because their files are missing or damaged; figures needing them are null',
+    )
+
+
 class YearSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     exports, imports, turnover = flow_totals('USD')
@@ -114,6 +136,7 @@ class MonitorSerializer(serializers.Serializer):
     concentration = ConcentrationSerializer(
         many=True, help_text="HHI of the pair's products (latest product year) and of the reporter's partners"
     )
+    missing_slices = missing_slices_field()
 
 
 class ClaimSerializer(serializers.Serializer):
@@ -221,6 +244,7 @@ class ProductLevelSerializer(serializers.Serializer):
     total_usd = serializers.FloatField()
     years = years_field()
     rows = ProductRowSerializer(many=True)
+    missing_slices = missing_slices_field()
 
     def get_data_status(self, level) -> str:
         """ "illustrative" when the only product data are generated, "official" otherwise."""
@@ -249,6 +273,7 @@ class PartnersSerializer(serializers.Serializer):
     data_status = data_status_field()
     world = WorldSerializer(allow_null=True, help_text='WLD rows where the source has them, else the sum of partners')
     partners = PartnerRowSerializer(many=True)
+    missing_slices = missing_slices_field()
 
 
 class ComplementaritySerializer(serializers.Serializer):
@@ -278,6 +303,7 @@ class RcaSerializer(serializers.Serializer):
     year = serializers.IntegerField(allow_null=True)
     complementarity = ComplementaritySerializer(many=True, help_text='both directions, every year')
     rows = RcaRowSerializer(many=True, help_text='RCA ≥ 1 first, each group by export value')
+    missing_slices = missing_slices_field()
 
 
 class MirrorProductRowSerializer(serializers.Serializer):
@@ -305,3 +331,4 @@ class MirrorProductsSerializer(serializers.Serializer):
     totals = MirrorTotalsSerializer(allow_null=True, help_text='the sums of the rows')
     rows = MirrorProductRowSerializer(many=True, help_text='largest absolute gap first')
     mirror = MirrorSerializer(many=True, help_text="both sides' total reports, as in /api/trade/monitor/")
+    missing_slices = missing_slices_field()

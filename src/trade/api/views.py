@@ -2,7 +2,9 @@
 its source and classification and saying whether it is official or illustrative.
 
 Each endpoint reads the selector of its page and validates its parameters with its page's form
-(trade.forms); a form's errors are answered 400 in the project's error shape."""
+(trade.forms); a form's errors are answered 400 in the project's error shape. Every answer names
+the slices left out because their files are missing or damaged (`missing_slices`), its figures
+that need them being null."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
@@ -70,6 +72,7 @@ class MonitorView(APIView):
             'share': records(board.share),
             'mirror': records(board.mirror),
             'concentration': [dict(row, data_status=_status(row['illustrative'])) for row in board.concentration],
+            'missing_slices': board.missing_slices,
         }
         return Response(shapes.MonitorSerializer(data).data)
 
@@ -148,6 +151,7 @@ class PartnersView(APIView):
             'data_status': _status(result.illustrative),
             'world': result.world,
             'partners': result.rows,
+            'missing_slices': result.missing_slices,
         }
         return Response(shapes.PartnersSerializer(data).data)
 
@@ -178,6 +182,7 @@ class RcaView(APIView):
             'year': result.year,
             'complementarity': result.complementarity,
             'rows': records(result.frame),
+            'missing_slices': result.missing_slices,
         }
         return Response(shapes.RcaSerializer(data).data)
 
@@ -216,5 +221,6 @@ class MirrorProductsView(APIView):
             'totals': result.totals or None,
             'rows': records(result.frame),
             'mirror': records(result.totals_mirror),
+            'missing_slices': result.missing_slices,
         }
         return Response(shapes.MirrorProductsSerializer(data).data)

@@ -101,6 +101,19 @@ class ImportReport:
     notes: str = ''
     notes_lines: list[str] = field(default_factory=list)
     started: object = field(default_factory=timezone.now)
+    # The import replaces official statistics and its actor may not approve that: applying it
+    # stores a run awaiting a second person's approval (trade.services.approvals).
+    needs_approval: bool = False
+
+    @property
+    def pending(self) -> bool:
+        """Applied as a run awaiting approval: its slices are written, not current."""
+        return self.run is not None and self.run.status == 'pending'
+
+    @property
+    def replaced(self) -> list[SliceChange]:
+        """The replaced slices, with their rows and values before and after."""
+        return [change for change in self.slices if change.action == 'replaced']
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.slices if change.action == action)
@@ -137,6 +150,8 @@ class ImportReport:
         """The report as printable lines (the command line shows these)."""
         if self.dry_run:
             mode = 'dry run: nothing written'
+        elif self.pending:
+            mode = f'run #{self.run.pk}, awaiting approval: nothing current changed'
         elif self.run:
             mode = f'run #{self.run.pk}'
         else:
@@ -160,12 +175,25 @@ class ImportReport:
             f'{self.count("unchanged")} unchanged ({self.rows_of("unchanged")} rows)'
         )
         shown = [change for change in self.slices if all_slices or change.action != 'unchanged']
+        if self.needs_approval:
+            lines.append('  replaces official statistics: applying it needs the approval of a second person')
         for change in shown[:200]:
             previous = f' (was {change.previous_rows} rows)' if change.action == 'replaced' else ''
-            lines.append(f'    {change.action:9} {change.label}: {change.rows} rows{previous}')
+            lines.append(f'    {change.action:9} {change.label}: {change.rows} rows{previous}{_values(change)}')
         if len(shown) > 200:
             lines.append(f'    … and {len(shown) - 200} more slices')
         return lines
+
+
+def _values(change: SliceChange) -> str:
+    if change.action != 'replaced' or change.value_usd is None:
+        return ''
+    before = 'unknown' if change.previous_value_usd is None else f'{change.previous_value_usd:,.2f}'
+    text = f', USD {before} → {change.value_usd:,.2f}'
+    if change.difference_usd is not None:
+        text += f' ({change.difference_usd:+,.2f}'
+        text += f', {change.difference_pct:+.1%})' if change.difference_pct is not None else ')'
+    return text
 
 
 class ImportRejected(imports.ImportRejected):

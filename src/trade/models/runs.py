@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hamkor.models import ChangeLoggedModel
+from hamkor.models import ChangeLoggedMixin, ChangeLoggedModel
 from trade.schema import CLASSIFICATIONS, SLICE_KEY
 
 __all__ = ['ColumnMapping', 'ImportFile', 'ImportRun', 'TradeSlice']
@@ -18,12 +18,18 @@ __all__ = ['ColumnMapping', 'ImportFile', 'ImportRun', 'TradeSlice']
 CLASSIFICATION_CHOICES = [(code, code) for code in CLASSIFICATIONS]
 
 
-class ImportRun(models.Model):
-    """One import that was applied: by whom, from which files, what it changed in the store.
+class ImportRun(ChangeLoggedMixin, models.Model):
+    """One import: by whom, from which files, what it changed (or, pending, would change) in the store.
 
     Dry runs, rejected imports and imports of data already stored (every slice unchanged)
-    change nothing and leave no run behind.
+    change nothing and leave no run behind. A run that would replace official statistics for a
+    user who may not approve such a replacement waits for a second person (`pending`): its files
+    are written, the registry does not name them until it is approved (trade.services.approvals).
+    Its creation and its review are change-logged; `slice_changes` (the written slices, up to a
+    few hundred of a BACI year) is kept out of the log's before/after values.
     """
+
+    change_log_exclude = ('slice_changes', 'notes')
 
     class Kind(models.TextChoices):
         UZSTAT = 'uzstat', _('Official Uzbek partner-country table')
@@ -34,6 +40,8 @@ class ImportRun(models.Model):
 
     class Status(models.TextChoices):
         APPLIED = 'applied', _('applied')
+        PENDING = 'pending', _('awaiting approval')
+        REJECTED = 'rejected', _('rejected')
 
     source = models.CharField(_('source'), max_length=80, db_index=True)
     kind = models.CharField(_('importer'), max_length=20, choices=Kind.choices)
@@ -66,11 +74,24 @@ class ImportRun(models.Model):
     illustrative = models.BooleanField(_('illustrative'), default=False)
     notes = models.TextField(_('notes'), blank=True)
     slice_changes = models.JSONField(_('slices written'), default=list, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name='trade_reviewed_runs',
+        verbose_name=_('reviewed by'),
+    )
+    reviewed_name = models.CharField(_('reviewed by'), max_length=150, blank=True)
+    reviewed_at = models.DateTimeField(_('reviewed'), null=True, blank=True)
 
     class Meta:
         ordering = ['-started', '-id']
         verbose_name = _('trade import run')
         verbose_name_plural = _('trade import runs')
+        permissions = [
+            ('approve_replacement', _('May approve an import that replaces official trade statistics')),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(finished__gte=models.F('started')), name='trade_importrun_time_order'
@@ -82,6 +103,10 @@ class ImportRun(models.Model):
 
     def get_absolute_url(self):
         return reverse('trade:run_detail', args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class ImportFile(models.Model):

@@ -10,6 +10,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from trade.analytics import series
 from trade.analytics.assessment import Assessment, assess
 from trade.models import Target
 from trade.schema import DIRECTIONS
@@ -48,7 +49,8 @@ class Dashboard(PairResult):
 
     @cached_property
     def yearly(self) -> pd.DataFrame:
-        return self.monitor.yearly()
+        """The yearly series; a year whose figures need a left-out slice shows them as None."""
+        return self.monitor.mask_flows(self.monitor.yearly())
 
     @property
     def has_data(self) -> bool:
@@ -68,11 +70,34 @@ class Dashboard(PairResult):
 
     @cached_property
     def cagr(self) -> float | None:
-        return self.monitor.cagr() if self.has_data else None
+        """None when the first or the latest year's turnover is unavailable: a rate over other
+        years would read as the series' own."""
+        if not self.has_data or self.yearly.turnover.iloc[[0, -1]].isna().any():
+            return None
+        return self.monitor.cagr()
 
     @cached_property
     def share(self) -> pd.DataFrame:
-        return self.monitor.share()
+        """The partner's share by year; None where a left-out slice of the reporter's trade makes
+        the year's partner or world total incomplete."""
+        share = self.monitor.share()
+        if not self.monitor.missing or share.empty:
+            return share
+        share = share.copy()
+        for index, row in share.iterrows():
+            if self.monitor.unavailable(row['source'], row['classification'], int(row['year'])):
+                for column in ('partner_usd', 'partner_exports_usd', 'partner_imports_usd', 'world_usd', 'share'):
+                    if column in share:
+                        share[column] = share[column].astype('float64')
+                        share.at[index, column] = float('nan')
+        return share
+
+    @property
+    def unavailable_years(self) -> list[int]:
+        """The years of the series whose turnover a left-out slice makes unavailable."""
+        if not self.has_data:
+            return []
+        return [int(year) for year in self.yearly[self.yearly.turnover.isna()].year]
 
     @cached_property
     def mirror(self) -> pd.DataFrame:
@@ -135,7 +160,12 @@ class Dashboard(PairResult):
         monthly = self.monitor.monthly()
         if monthly.empty:
             return None
-        return Monthly(monthly.sort_values(['year', 'month']).tail(MONTHS_SHOWN), self.monitor.year_to_date())
+        if self.monitor.missing:
+            monthly = self.monitor.mask_flows(monthly)
+            year_to_date = series.year_to_date(monthly)
+        else:
+            year_to_date = self.monitor.year_to_date()
+        return Monthly(monthly.sort_values(['year', 'month']).tail(MONTHS_SHOWN), year_to_date)
 
 
 def dashboard(monitor: CachedMonitor, *, by: int | None = None) -> Dashboard:

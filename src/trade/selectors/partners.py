@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from core.models import Country
 from trade.schema import OTHER_COUNTRIES
-from trade.selectors.base import CachedMonitor, PairResult, records
+from trade.selectors.base import CachedMonitor, PairResult, missing_slices, records
 
 # Partner codes of the official tables that are not countries of today's reference list.
 SPECIAL_NAMES = {
@@ -105,6 +105,7 @@ class PartnerHistory:
     code: str
     name: str
     history: pd.DataFrame
+    missing_slices: list[dict] = field(default_factory=list)
 
     @property
     def has_data(self) -> bool:
@@ -121,4 +122,4 @@ class PartnerHistory:
 
 
 def partner(monitor: CachedMonitor, code: str) -> PartnerHistory:
-    return PartnerHistory(code, partner_names([code])[code], monitor.partner_history(code))
+    return PartnerHistory(code, partner_names([code])[code], monitor.partner_history(code), missing_slices(monitor))

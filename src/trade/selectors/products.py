@@ -7,7 +7,7 @@ import pandas as pd
 
 from core.models import HSCode, HSSection
 from trade.schema import IMPORTS
-from trade.selectors.base import CachedMonitor, records
+from trade.selectors.base import CachedMonitor, missing_slices, records
 
 
 @dataclass
@@ -41,6 +41,11 @@ class ProductLevel:
     @property
     def leaf(self) -> bool:
         return len(self.code) == 6
+
+    @property
+    def missing_slices(self) -> list[dict]:
+        """The slices left out of the figures (see trade.selectors.base.CachedMonitor)."""
+        return missing_slices(self.monitor) if self.monitor is not None else []
 
     @cached_property
     def lineage(self) -> list[HSCode]:

@@ -25,8 +25,23 @@ Public entry points (the only way rows get into the store):
 
     ImportReport: .run (ImportRun or None for a dry run / rejection), .rows_read, .rows_accepted,
     .rejections (list of Rejection: file, line, column, reason), .slices (list of SliceChange:
-    key, action 'new'|'replaced'|'unchanged', rows, previous_rows), .count(action), .lines() for
-    a printable report.
+    key, action 'new'|'replaced'|'unchanged', rows, previous_rows, value_usd, previous_value_usd,
+    difference_usd, difference_pct), .needs_approval, .pending, .count(action), .lines() for a
+    printable report.
+
+Replacing official statistics needs a second person. When an import would replace the content
+of a current official (not illustrative) slice and its actor does not hold
+trade.approve_replacement (the secretariat's permission, accounts.roles), applying it stores the
+run as *pending*: its slice files are written into the run's directory and recorded in
+`ImportRun.slice_changes`, the registry (TradeSlice) is not switched, so every page and API keeps
+reading the current data; no cache is warmed and nothing is removed. Another user holding the
+permission approves or rejects it (trade.services.approvals). The whole run waits, new slices
+included: a file is reviewed and applied as one, and its provenance stays one run. New slices
+alone and illustrative (generated) data never wait, and unchanged slices are not written at all.
+The operator's command (`hamkor import-trade`, actor hamkor.permissions.SYSTEM) and the loaders
+apply at once: the operator at the command line acts for the secretariat, and holds every
+permission. The dry run (the preview) says whether applying would wait, and gives each replaced
+slice's rows and value (USD) before and after, with the difference.
 """
 
 from __future__ import annotations
@@ -56,6 +71,7 @@ from trade.store.locks import RunLock
 from trade.store.writer import SliceChange
 
 PERMISSION = 'trade.add_importrun'
+APPROVE_PERMISSION = 'trade.approve_replacement'
 
 
 def run_import(importer: Importer, *, actor, dry_run: bool = False) -> ImportReport:
@@ -110,18 +126,30 @@ def record_flows(
         con.close()
 
 
+def needs_approval(report: ImportReport, actor) -> bool:
+    """Whether applying the import would replace official statistics that its actor may not
+    replace alone (see the module's docstring)."""
+    replaces = any(change.action == 'replaced' and change.replaces_official for change in report.slices)
+    return replaces and not actor.has_perm(APPROVE_PERMISSION)
+
+
 def _store(con, report: ImportReport, *, actor, dry_run: bool) -> ImportReport:
     report.slices = writer.plan_slices(con, 'flows_in', all_reporters=report.all_reporters, checksums=report.checksums)
     report.dry_run = dry_run
-    if dry_run or not report.count('new') + report.count('replaced'):
+    if not report.count('new') + report.count('replaced'):
         # Same data again: nothing new, not even a run (the report says every slice is unchanged).
         return report
+    writer.slice_values(con, 'flows_in', report.slices, all_reporters=report.all_reporters)
+    report.needs_approval = needs_approval(report, actor)
+    if dry_run:
+        return report
+    pending = report.needs_approval
     directory = None
     lock = None
     superseded: list[str] = []
     try:
         with transaction.atomic():
-            run = _create_run(report, actor)
+            run = _create_run(report, actor, pending=pending)
             directory = layout.run_directory(report.source, run.pk)
             # Held until the transaction commits: housekeeping leaves the directory alone meanwhile.
             lock = RunLock(directory)
@@ -129,7 +157,12 @@ def _store(con, report: ImportReport, *, actor, dry_run: bool) -> ImportReport:
                 con, 'flows_in', run.pk, report.slices, directory, illustrative=report.illustrative,
                 all_reporters=report.all_reporters,
             )  # fmt: skip
-            superseded = _switch_slices(run, report.slices, written)
+            if pending:
+                # Written, not current: the registry is left as it is until a second person approves.
+                run.slice_changes = pending_entries(report.slices, written)
+                run.save(update_fields=['slice_changes'])
+            else:
+                superseded = _switch_slices(run, report.slices, written)
             report.run = run
             for info in report.files:
                 info.parquet_files = len(written)
@@ -142,13 +175,33 @@ def _store(con, report: ImportReport, *, actor, dry_run: bool) -> ImportReport:
         raise
     # Inside an outer transaction the registry switch is visible only when that one commits.
     transaction.on_commit(lock.release)
-    transaction.on_commit(lambda: remove_files(superseded))
-    if settings.HAMKOR_WARM_CACHE_AFTER_IMPORT:
-        transaction.on_commit(warm_cache_quietly)
+    if not pending:
+        transaction.on_commit(lambda: remove_files(superseded))
+        if settings.HAMKOR_WARM_CACHE_AFTER_IMPORT:
+            transaction.on_commit(warm_cache_quietly)
     return report
 
 
-def _create_run(report: ImportReport, actor) -> ImportRun:
+def pending_entries(changes: list[SliceChange], written: dict[tuple, str]) -> list[dict]:
+    """The run's record of the slices it wrote and would make current: everything approval needs
+    to switch the registry (path, checksum, file digests) and to tell whether the current slice
+    changed meanwhile (the checksum it replaces, or none for a new slice)."""
+    entries = []
+    for change in changes:
+        if change.action == 'unchanged':
+            continue
+        path = written[change.key]
+        entries.append({
+            **change.review_json(),
+            'path': path,
+            'checksum': change.checksum,
+            'previous_checksum': change.previous_checksum,
+            'files': file_digests(layout.trade_directory() / path),
+        })  # fmt: skip
+    return entries
+
+
+def _create_run(report: ImportReport, actor, *, pending: bool = False) -> ImportRun:
     context = current_change_context()
     # the user who imported, from the call or else from the change context; the operator
     # (SYSTEM) is not a user and is named by the account that ran the command
@@ -158,7 +211,7 @@ def _create_run(report: ImportReport, actor) -> ImportRun:
         source=report.source,
         kind=report.kind,
         classification=report.classification,
-        status=ImportRun.Status.APPLIED,
+        status=ImportRun.Status.PENDING if pending else ImportRun.Status.APPLIED,
         actor=actor,
         actor_name=actor.get_username() if actor else f'{context.channel}:{_system_user()}',
         channel=context.channel,
@@ -196,8 +249,13 @@ def _system_user() -> str:
         return 'unknown'
 
 
-def _switch_slices(run: ImportRun, changes: list[SliceChange], written: dict[tuple, str]) -> list[str]:
-    """Point each changed slice at its new file; return the files of the replaced versions."""
+def _switch_slices(
+    run: ImportRun, changes: list[SliceChange], written: dict[tuple, str], digests: dict[tuple, dict] | None = None
+) -> list[str]:
+    """Point each changed slice at its new file; return the files of the replaced versions.
+
+    `digests` ({key: files}) are the files' digests recorded when they were written (an approved
+    run's); by default they are computed now, just after writing."""
     superseded = []
     current = {
         trade_slice.key: trade_slice
@@ -214,7 +272,7 @@ def _switch_slices(run: ImportRun, changes: list[SliceChange], written: dict[tup
             'path': written[change.key],
             'row_count': change.rows,
             'checksum': change.checksum,
-            'files': file_digests(layout.trade_directory() / written[change.key]),
+            'files': digests[change.key] if digests else file_digests(layout.trade_directory() / written[change.key]),
         }
         if change.action == 'replaced':
             trade_slice = current[change.key]

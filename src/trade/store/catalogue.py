@@ -1,8 +1,11 @@
-"""The current slices of the store, as the database registry (TradeSlice) names them."""
+"""The current slices of the store, as the database registry (TradeSlice) names them, and the
+slices written by runs awaiting approval (named by their ImportRun, not yet current)."""
 
 import hashlib
 
-from trade.models import TradeSlice
+from django.db.models import F
+
+from trade.models import ImportRun, TradeSlice
 from trade.schema import EXPORTS, SLICE_KEY
 from trade.store.layout import slice_glob
 
@@ -21,12 +24,32 @@ def export_slices(source: str, classification: str, year: int) -> list[tuple[str
 
 
 def current_slices(sources) -> dict[tuple, TradeSlice]:
-    """{slice key: TradeSlice} of the current slices of the sources."""
-    return {trade_slice.key: trade_slice for trade_slice in TradeSlice.objects.filter(source__in=sources)}
+    """{slice key: TradeSlice} of the current slices of the sources, each with `run_illustrative`
+    (whether it is generated data: its run's flag; the run itself is not loaded)."""
+    slices = TradeSlice.objects.filter(source__in=sources).annotate(run_illustrative=F('run__illustrative'))
+    return {trade_slice.key: trade_slice for trade_slice in slices}
+
+
+def paths_of(slice_ids) -> dict[int, str]:
+    return dict(TradeSlice.objects.filter(pk__in=list(slice_ids)).values_list('pk', 'path'))
+
+
+def pending_slices(using: str = 'default') -> list[dict]:
+    """The slices written by runs awaiting approval (their `slice_changes` entries with a path)."""
+    entries = []
+    runs = ImportRun.objects.using(using).filter(status=ImportRun.Status.PENDING)
+    for changes in runs.values_list('slice_changes', flat=True):
+        entries += [entry for entry in changes if entry.get('path')]
+    return entries
+
+
+def pending_paths() -> set[str]:
+    return {entry['path'] for entry in pending_slices()}
 
 
 def registered_paths() -> set[str]:
-    return set(TradeSlice.objects.values_list('path', flat=True))
+    """The slice directories that must stay: the current ones and those awaiting approval."""
+    return set(TradeSlice.objects.values_list('path', flat=True)) | pending_paths()
 
 
 def registered_checksums() -> set[str]:

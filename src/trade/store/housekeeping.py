@@ -1,10 +1,11 @@
 """Removal of files the registry no longer names.
 
 - `remove_files(paths)`: the directories of slices an import has just replaced (after its commit);
-- `find_orphans()` / `remove_orphans()`: whatever under `trade/flows/` is not a current slice or on
-  the way to one — run directories of killed imports (empty ones included), slice directories
-  whose replacement was committed but not yet removed, stray files, lock files nobody holds —
-  and the exporter totals (`trade/aggregates/`) of slice contents no longer current.
+- `find_orphans()` / `remove_orphans()`: whatever under `trade/flows/` is not a current slice, a
+  slice awaiting approval (trade.services.approvals) or on the way to one — run directories of
+  killed imports (empty ones included), slice directories whose replacement was committed but not
+  yet removed, stray files, lock files nobody holds — and the exporter totals
+  (`trade/aggregates/`) of slice contents no longer current.
 
 No file is removed while a backup holds the store's files (trade.store.locks). A run directory
 of an import that is running right now is never an orphan: the import holds
@@ -166,10 +167,12 @@ def _run_directory(path: Path) -> Path | None:
 
 
 def _named_by_registry(relative: Path) -> bool:
+    """Whether a current slice, or one awaiting approval, is this directory or under it."""
     prefix = str(relative)
     return (
         TradeSlice.objects.filter(path=prefix).exists()
         or TradeSlice.objects.filter(path__startswith=prefix + '/').exists()
+        or any(path == prefix or path.startswith(prefix + '/') for path in catalogue.pending_paths())
     )
 
 

@@ -2,6 +2,10 @@
 
 Used by trade.services inside its transaction. Each function works on a DuckDB table (or view)
 in FLOW_SCHEMA on a private connection (`work_connection`).
+
+A replaced slice carries its value before and after (`slice_values`): a reviewer of the
+replacement of official statistics (trade.services.approvals) sees what changes and by how much,
+not only that the checksum differs.
 """
 
 import hashlib
@@ -28,6 +32,28 @@ class SliceChange:
     checksum: str
     previous_rows: int | None = None
     slice_id: int | None = None
+    previous_checksum: str | None = None
+    # Whether the current slice is official statistics (not illustrative): replacing one needs
+    # approval unless the importer may approve (trade.services.imports).
+    replaces_official: bool = False
+    # Sum of value_usd of the new content and of the current slice (None: not computed, or the
+    # current slice's files cannot be read).
+    value_usd: float | None = None
+    previous_value_usd: float | None = None
+
+    @property
+    def difference_usd(self) -> float | None:
+        if self.value_usd is None or self.previous_value_usd is None:
+            return None
+        return self.value_usd - self.previous_value_usd
+
+    @property
+    def difference_pct(self) -> float | None:
+        """The difference as a fraction of the value before (None when that is zero or unknown)."""
+        difference = self.difference_usd
+        if difference is None or not self.previous_value_usd:
+            return None
+        return difference / self.previous_value_usd
 
     def as_json(self) -> dict:
         return {
@@ -35,6 +61,17 @@ class SliceChange:
             'action': self.action,
             'rows': self.rows,
             'previous_rows': self.previous_rows,
+        }
+
+    def review_json(self) -> dict:
+        """as_json with what a reviewer reads: the label, and the value before and after."""
+        return {
+            **self.as_json(),
+            'label': self.label,
+            'value_usd': self.value_usd,
+            'previous_value_usd': self.previous_value_usd,
+            'difference_usd': self.difference_usd,
+            'difference_pct': self.difference_pct,
         }
 
     @property
@@ -78,13 +115,42 @@ def plan_slices(con, table: str, *, all_reporters: bool = False, checksums: dict
         rows, checksum = checksums[key]
         existing = current.get(key)
         if existing is None:
-            action, previous, slice_id = 'new', None, None
-        elif existing.checksum == checksum:
-            action, previous, slice_id = 'unchanged', existing.row_count, existing.pk
-        else:
-            action, previous, slice_id = 'replaced', existing.row_count, existing.pk
-        changes.append(SliceChange(key, action, rows, checksum, previous, slice_id))
+            changes.append(SliceChange(key, 'new', rows, checksum))
+            continue
+        action = 'unchanged' if existing.checksum == checksum else 'replaced'
+        changes.append(
+            SliceChange(
+                key, action, rows, checksum, existing.row_count, existing.pk, previous_checksum=existing.checksum,
+                replaces_official=not existing.run_illustrative,
+            )
+        )  # fmt: skip
     return changes
+
+
+def slice_values(con, table: str, changes: list[SliceChange], *, all_reporters: bool = False) -> None:
+    """Set the value (sum of value_usd) of each new and replaced slice, and of the current content
+    of each replaced one, read from its files; a current slice whose files cannot be read keeps
+    None (its value before is unknown, which the preview shows as such)."""
+    wanted = {change.key: change for change in changes if change.action != 'unchanged'}
+    if not wanted:
+        return
+    key = slice_key_sql(all_reporters)
+    for row in con.execute(f'SELECT {key}, sum(value_usd) FROM {table} GROUP BY ALL').fetchall():
+        change = wanted.get(tuple(row[: len(SLICE_KEY)]))
+        if change is not None:
+            change.value_usd = float(row[-1]) if row[-1] is not None else 0.0
+    replaced = [change for change in wanted.values() if change.action == 'replaced']
+    paths = catalogue.paths_of([change.slice_id for change in replaced])
+    for change in replaced:
+        path = paths.get(change.slice_id)
+        if path is None:
+            continue
+        glob = sql_literal(str(trade_directory() / path / '*.parquet'))
+        try:
+            [(value,)] = con.execute(f'SELECT sum(value_usd) FROM read_parquet({glob})').fetchall()
+        except duckdb.Error:
+            continue
+        change.previous_value_usd = float(value) if value is not None else 0.0
 
 
 def write_slices(

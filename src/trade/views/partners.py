@@ -23,7 +23,7 @@ def partners(request):
     form = PartnersForm(request.GET, monitor=monitor)
     result = selectors.partners(monitor, year=form.values()['year'])
     context = {'reporter': REPORTER, 'highlight': PARTNER, 'years': result.years, 'has_data': bool(result.years),
-               'form': form}  # fmt: skip
+               'form': form, 'missing_slices': result.missing_slices}  # fmt: skip
     if not result.years:
         return render(request, 'trade/partners.html', context)
     listed = result.listed
@@ -55,6 +55,7 @@ def partner(request, code: str):
         'is_pair_partner': code == PARTNER,
         'is_other': result.is_other,
         'has_data': result.has_data,
+        'missing_slices': result.missing_slices,
     }
     if not result.has_data:
         if not result.known:  # neither a country nor a partner code of the tables
