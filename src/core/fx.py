@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from core.models import ExchangeRate
@@ -82,17 +81,23 @@ def rate_for(currency: str, on: datetime.date) -> ExchangeRate:
 
 
 def describe_coverage(currency: str) -> str:
-    spans = (
-        ExchangeRate.objects.filter(currency_id=currency)
-        .values('frequency')
-        .annotate(first=Min('period_start'), last=Max('period_end'))
-        .order_by('frequency')
-    )
+    """The periods the currency's rates cover, per frequency, as runs without gaps: a series
+    with missing years must not read as if it covered them ("annual average 1995-01 – 2000-12,
+    2013-01 – 2024-12")."""
+    periods = ExchangeRate.objects.filter(currency_id=currency).order_by('frequency', 'period_start')
+    runs: dict[str, list[list[datetime.date]]] = {}
+    for frequency, start, end in periods.values_list('frequency', 'period_start', 'period_end'):
+        spans = runs.setdefault(frequency, [])
+        if spans and start <= spans[-1][1] + datetime.timedelta(days=1):
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
     described = [
-        f'{"monthly" if span["frequency"] == "M" else "annual"} {span["first"]:%Y-%m} to {span["last"]:%Y-%m}'
-        for span in spans
+        f'{ExchangeRate.Frequency(frequency).label} '
+        + ', '.join(f'{start:%Y-%m} – {end:%Y-%m}' for start, end in spans)
+        for frequency, spans in sorted(runs.items())
     ]
-    return ', '.join(described) or 'none'
+    return '; '.join(described) or _('none')
 
 
 def to_cents(value: Decimal) -> Decimal:

@@ -36,13 +36,15 @@ def test_falls_back_to_the_imf_annual_average_where_no_monthly_rate_exists():
     assert conversion.rates[0].dataset_key == 'fx-annual'
 
 
-def test_refuses_a_date_no_series_covers():
+def test_refuses_a_date_no_series_covers_and_states_the_coverage_with_its_gaps():
+    # The IMF annual file has UZS rates for 1995-2000 and 2013-2024 (none for 2001-2012); the
+    # monthly series runs from January 2016 to September 2025.
     with pytest.raises(RateUnavailable) as raised:
         convert(Decimal('100'), 'UZS', datetime.date(2005, 1, 1))
 
     assert str(raised.value) == (
-        'No UZS per USD rate covers 2005-01-01 (available: annual 1995-01 to 2024-12, monthly 2016-01 to 2025-09); '
-        'the amount cannot be converted.'
+        'No UZS per USD rate covers 2005-01-01 (available: annual average 1995-01 – 2000-12, 2013-01 – 2024-12; '
+        'monthly average 2016-01 – 2025-09); the amount cannot be converted.'
     )
 
 
