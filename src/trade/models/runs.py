@@ -13,9 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from hamkor.models import ChangeLoggedMixin, ChangeLoggedModel
 from trade.schema import CLASSIFICATIONS, SLICE_KEY
 
-__all__ = ['ColumnMapping', 'ImportFile', 'ImportRun', 'TradeSlice']
+__all__ = ['APPROVE_REPLACEMENT', 'ColumnMapping', 'ImportFile', 'ImportRun', 'TradeSlice']
 
 CLASSIFICATION_CHOICES = [(code, code) for code in CLASSIFICATIONS]
+# Held by the secretariat (accounts.roles): an import that replaces official statistics needs it,
+# or the approval of someone who has it (trade.services.approvals).
+APPROVE_REPLACEMENT = 'trade.approve_replacement'
 
 
 class ImportRun(ChangeLoggedMixin, models.Model):

@@ -61,7 +61,7 @@ from trade.importers.base import Importer
 from trade.importers.checks import check_flows
 from trade.importers.report import FileInfo, ImportRejected, ImportReport, Rejection
 from trade.importers.uzstat import UzstatImporter
-from trade.models import ImportFile, ImportRun, TradeSlice
+from trade.models import APPROVE_REPLACEMENT, ImportFile, ImportRun, TradeSlice
 from trade.schema import FLOW_SCHEMA, SLICE_KEY
 from trade.selectors.warm import warm_cache_quietly
 from trade.store import layout, writer
@@ -71,7 +71,7 @@ from trade.store.locks import RunLock
 from trade.store.writer import SliceChange
 
 PERMISSION = 'trade.add_importrun'
-APPROVE_PERMISSION = 'trade.approve_replacement'
+APPROVE_PERMISSION = APPROVE_REPLACEMENT
 
 
 def run_import(importer: Importer, *, actor, dry_run: bool = False) -> ImportReport:
