@@ -32,6 +32,7 @@ serve:
 	@echo
 	@echo "Hamkor is serving on http://127.0.0.1:$(PORT)/  (API: /api/, docs: /api/docs/)"
 	@echo "Log in with a user and the password printed above (also in $(HAMKOR_DATA_DIR)/demo-credentials.txt)."
+	@echo "Imports run as jobs in a worker that gunicorn starts and stops with itself (HAMKOR_JOB_WORKERS, default 1)."
 	@echo
 	$(BIN)/gunicorn hamkor.wsgi --config gunicorn.conf.py --chdir src --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 

@@ -38,3 +38,60 @@ def _without_server_header(default_headers):
 
 if not getattr(gunicorn.http.wsgi.Response.default_headers, 'without_server_header', False):
     gunicorn.http.wsgi.Response.default_headers = _without_server_header(gunicorn.http.wsgi.Response.default_headers)
+
+
+# The job worker (hamkor run-jobs: imports and other long work, docs/adr/0010) runs beside the
+# web server as a child of gunicorn's master: started once the server is ready, started again
+# should it die (kill -9, out of memory), stopped when the server stops; should the master be
+# killed outright, the worker notices that its parent is gone and stops. HAMKOR_JOB_WORKERS sets
+# how many (default 1; 0 when the workers run as a service of their own).
+_job_workers: dict = {}  # slot number → its process
+_job_workers_stopping = None
+
+
+def _start_job_worker(server, slot: int) -> None:
+    import subprocess
+    import sys
+
+    manage = Path(__file__).resolve().parent / 'src' / 'manage.py'
+    command = [sys.executable, str(manage), 'run_jobs', '--parent-pid', str(os.getpid())]
+    _job_workers[slot] = subprocess.Popen(command)
+    server.log.info('Started job worker %s (pid %s)', slot, _job_workers[slot].pid)
+
+
+def _watch_job_workers(server, stopping) -> None:
+    while not stopping.wait(5):
+        for slot, process in list(_job_workers.items()):
+            if process.poll() is not None and not stopping.is_set():
+                server.log.warning('Job worker %s (pid %s) ended with %s', slot, process.pid, process.returncode)
+                _start_job_worker(server, slot)
+
+
+def when_ready(server):
+    import threading
+
+    global _job_workers_stopping
+    count = int(os.environ.get('HAMKOR_JOB_WORKERS', '1') or 0)
+    for slot in range(count):
+        _start_job_worker(server, slot)
+    if count:
+        _job_workers_stopping = threading.Event()
+        threading.Thread(target=_watch_job_workers, args=(server, _job_workers_stopping), daemon=True).start()
+
+
+def on_exit(server):
+    import subprocess
+
+    if _job_workers_stopping is not None:
+        _job_workers_stopping.set()
+    for process in _job_workers.values():
+        if process.poll() is None:
+            process.terminate()
+    for slot, process in _job_workers.items():
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        server.log.info('Stopped job worker %s (pid %s)', slot, process.pid)
+    _job_workers.clear()

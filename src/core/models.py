@@ -335,3 +335,63 @@ class ObjectChange(models.Model):
         before, after = self.before or {}, self.after or {}
         names = sorted(set(before) | set(after))
         return [(name, before.get(name), after.get(name)) for name in names if before.get(name) != after.get(name)]
+
+
+#
+# Jobs: long work (imports, large exports) run by the worker beside the web server (hamkor.jobs)
+#
+
+
+class Job(models.Model):
+    """One piece of long work queued by a user and run by the worker process (`hamkor run-jobs`):
+    what it is (`kind`, a task registered with hamkor.jobs, and its `params`), whose it is, where
+    it stands and what it produced (`report`, as the job page renders it, or `error`).
+
+    Progress and the heartbeat of a running job are kept in the shared cache while it runs (the
+    database may be locked by the job's own transaction); `done` and `total` are their last
+    values once it has finished."""
+
+    class Status(models.TextChoices):
+        QUEUED = 'queued', _('queued')
+        RUNNING = 'running', _('running')
+        SUCCEEDED = 'succeeded', _('succeeded')
+        FAILED = 'failed', _('failed')
+        CANCELLED = 'cancelled', _('cancelled')
+
+    kind = models.CharField(_('kind'), max_length=100)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name='jobs',
+        verbose_name=_('owner'),
+    )
+    params = models.JSONField(_('parameters'), default=dict, blank=True)
+    upload = models.CharField(
+        _('upload'), max_length=64, blank=True, default='', help_text=_('The token of the upload the job reads.')
+    )
+    status = models.CharField(_('status'), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_('done'), default=0)
+    total = models.PositiveIntegerField(_('total'), null=True, blank=True)
+    report = models.JSONField(_('report'), null=True, blank=True)
+    error = models.TextField(_('error'), blank=True, default='')
+    cancel_requested = models.BooleanField(_('cancel requested'), default=False)
+    worker = models.CharField(_('worker'), max_length=100, blank=True, default='')
+    created = models.DateTimeField(_('created'), default=timezone.now)
+    started = models.DateTimeField(_('started'), null=True, blank=True)
+    finished = models.DateTimeField(_('finished'), null=True, blank=True)
+
+    class Meta:
+        ordering = ['-created', '-id']
+        verbose_name = _('job')
+        verbose_name_plural = _('jobs')
+        indexes = [models.Index(fields=['status', 'created'], name='core_job_status_idx')]
+
+    def __str__(self):
+        return f'{self.kind} #{self.pk} ({self.status})'
+
+    def get_absolute_url(self):
+        return reverse('jobs:detail', args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -27,3 +27,6 @@ atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)
 CACHES['default']['LOCATION'] = str(DATA_DIR / 'cache')  # noqa: F405
 # Most tests import files only to read them back; the warming has a test of its own.
 HAMKOR_WARM_CACHE_AFTER_IMPORT = False
+# Jobs run in the request that queues them, so that a page test sees the result at once; the job
+# tests run the worker's own loop.
+HAMKOR_JOBS_EAGER = True

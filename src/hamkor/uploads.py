@@ -6,8 +6,13 @@ An upload is kept under MEDIA_ROOT/<store folder>/ under a new random token; the
 only the token, which is checked to be hex so that it can never name another path. An upload is
 its uploader's alone (another user's token is "no longer available"); it is removed once
 applied, by the next upload after an hour, or when its uploader has uploaded PENDING_PER_USER
-newer ones, so that previews never pile up. Apply reads the stored files again (the database
-may have changed since the preview) and writes only if nothing is rejected.
+newer ones, so that previews never pile up — but never while a queued or running job reads it.
+What one user holds across every store is bounded by HAMKOR_UPLOAD_QUOTA_BYTES. Apply reads the
+stored files again (the database may have changed since the preview) and writes only if nothing
+is rejected.
+
+Preview and apply run as jobs (hamkor.jobs): the page answers at once with the job's page, the
+worker plans (and applies) the file, and the job's report holds the plan as the page renders it.
 
 Used by the organization and project imports (one CSV or XLSX file, `import_page`) and by the
 trade import (a data file, an optional country code file and the options of the form; its own
@@ -32,9 +37,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hamkor import jobs
 from hamkor.imports import Action, ImportRejected
 
 EXTENSIONS = ('csv', 'xlsx')
@@ -46,6 +54,17 @@ FILE = 'file'  # the name of the file of a one-file import
 OPTIONS = 'options.json'
 OWNER = 'owner'  # the key, in options.json, of the user who uploaded
 EXPIRED = gettext_lazy('The uploaded file is no longer available: upload it again.')
+# What one user may hold in uploads awaiting their apply, across every store: one of the largest
+# files the trade import takes (1 GiB and its country file) and the smaller imports' besides.
+DEFAULT_QUOTA_BYTES = 1536 * 1024 * 1024
+
+
+def quota_bytes() -> int:
+    return int(getattr(settings, 'HAMKOR_UPLOAD_QUOTA_BYTES', DEFAULT_QUOTA_BYTES))
+
+
+class UploadRefused(Exception):
+    """An upload the store does not take (its owner would hold more than their quota)."""
 
 
 #
@@ -73,6 +92,9 @@ class StoredUpload:
     options: dict
 
 
+_stores: set[str] = set()  # the folders of every store, which one user's quota spans
+
+
 @dataclass(frozen=True)
 class UploadStore:
     """Uploads kept under MEDIA_ROOT/<folder>/, each in a directory named by a new random token
@@ -82,6 +104,9 @@ class UploadStore:
 
     folder: str
 
+    def __post_init__(self):
+        _stores.add(self.folder)
+
     @property
     def root(self) -> Path:
         return Path(settings.MEDIA_ROOT) / self.folder
@@ -89,10 +114,16 @@ class UploadStore:
     def save(self, files: Mapping[str, UploadedFile | None], options: Mapping | None = None, *, owner) -> StoredUpload:
         """Save the uploads (a name without an upload is left out) and the options (JSON values)
         under a new token, for `owner` (a user) alone; also remove the uploads left for an hour
-        and the owner's own beyond PENDING_PER_USER - 1, so that one user holds little space."""
+        and the owner's own beyond PENDING_PER_USER - 1, so that one user holds little space.
+
+        Raises UploadRefused, storing nothing, when the owner would then hold more than
+        HAMKOR_UPLOAD_QUOTA_BYTES across every store."""
         self.root.mkdir(parents=True, exist_ok=True)
-        self._remove_expired()
-        self._remove_older_of(owner.pk)
+        in_use = jobs.uploads_in_use()
+        for folder in sorted(_stores | {self.folder}):
+            UploadStore(folder)._remove_expired(in_use)
+        self._remove_older_of(owner.pk, in_use)
+        self._check_quota(owner, sum(upload.size or 0 for upload in files.values() if upload))
         token = secrets.token_hex(16)
         directory = self.root / token
         directory.mkdir()
@@ -126,20 +157,53 @@ class UploadStore:
         """Remove an applied upload."""
         shutil.rmtree(self.root / upload.token, ignore_errors=True)
 
-    def _remove_older_of(self, owner_pk) -> None:
+    def _owned_by(self, owner_pk) -> list[Path]:
         mine = []
+        if not self.root.is_dir():
+            return mine
         for directory in self.root.iterdir():
             with suppress(FileNotFoundError, ValueError, NotADirectoryError):  # removed meanwhile, or not one of ours
                 if json.loads((directory / OPTIONS).read_text()).get(OWNER) == owner_pk:
+                    mine.append(directory)
+        return mine
+
+    def _remove_older_of(self, owner_pk, in_use: set[str]) -> None:
+        mine = []
+        for directory in self._owned_by(owner_pk):
+            with suppress(FileNotFoundError):
+                if directory.name not in in_use:
                     mine.append((directory.stat().st_mtime, directory))
         for _time, directory in sorted(mine)[: max(len(mine) - PENDING_PER_USER + 1, 0)]:
             shutil.rmtree(directory, ignore_errors=True)
 
-    def _remove_expired(self) -> None:
+    def held_by(self, owner_pk) -> int:
+        """The bytes of the uploads `owner_pk` holds in this store."""
+        total = 0
+        for directory in self._owned_by(owner_pk):
+            with suppress(FileNotFoundError):
+                total += sum(path.stat().st_size for path in directory.iterdir() if path.is_file())
+        return total
+
+    def _check_quota(self, owner, incoming: int) -> None:
+        limit = quota_bytes()
+        held = sum(UploadStore(folder).held_by(owner.pk) for folder in sorted(_stores | {self.folder}))
+        if held + incoming > limit:
+            raise UploadRefused(
+                _(
+                    'Your uploads awaiting apply hold %(held)s; with this upload (%(size)s) they would pass '
+                    'the limit of %(limit)s per user. Apply them, or upload again once they are removed, '
+                    'an hour after they were uploaded.'
+                )
+                % {'held': filesizeformat(held), 'size': filesizeformat(incoming), 'limit': filesizeformat(limit)}
+            )
+
+    def _remove_expired(self, in_use: set[str]) -> None:
+        if not self.root.is_dir():
+            return
         cutoff = time.time() - KEEP_SECONDS
         for old in self.root.iterdir():
             with suppress(FileNotFoundError):  # removed meanwhile by another request
-                if old.stat().st_mtime >= cutoff:
+                if old.stat().st_mtime >= cutoff or old.name in in_use:
                     continue
                 if old.is_dir():
                     shutil.rmtree(old, ignore_errors=True)
@@ -176,10 +240,14 @@ def display_name(name: str, path: Path) -> str:
     return name if name and extension_of(name) == extension_of(path.name) else f'upload{path.suffix}'
 
 
+_pages: dict[str, 'ImportPage'] = {}
+
+
 @dataclass(frozen=True)
 class ImportPage:
     """What differs between the import pages: the plan and apply functions of the importer and
-    what the page says; the steps (upload, preview, apply) are the same."""
+    what the page says; the steps (upload, preview, apply) are the same. A page is known to the
+    worker by `key`, the name of its plan function."""
 
     template: str
     form_class: type
@@ -189,54 +257,173 @@ class ImportPage:
     changes_refused: str
     done_url: str
 
+    def __post_init__(self):
+        _pages[self.key] = self
+
+    @property
+    def key(self) -> str:
+        return f'{self.plan.__module__}.{self.plan.__qualname__}'
+
+
+def _page(key: str) -> ImportPage:
+    if key not in _pages:
+        jobs.load_tasks()  # the URL configuration imports every page
+    return _pages[key]
+
 
 def import_page(request: HttpRequest, page: ImportPage) -> HttpResponse:
-    """GET: the upload form. POST "preview": store the file and show its plan. POST "apply": re-plan and write.
+    """GET: the upload form. POST "preview": store the file and queue its plan. POST "apply":
+    queue the re-plan and write. Both answer with the job's page (hamkor.jobs), which shows the
+    plan once it is made.
 
     The caller checks the permission to import at all; updating existing records also needs
     `page.change_permission`."""
     if request.method == 'POST' and request.POST.get('action') == 'apply':
         return _apply(request, page)
     form = page.form_class()
-    context: dict = {}
     if request.method == 'POST':
         form = page.form_class(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data['file']
-            stored = UPLOADS.save({FILE: upload}, owner=request.user)
-            path = stored.files[FILE]
-            filename = display_name(upload.name, path)
-            context |= {
-                'plan': page.plan(path, filename, actor=request.user),
-                'token': stored.token,
-                'filename': filename,
-            }
-    return render(request, page.template, {'form': form, **context})
+            try:
+                stored = UPLOADS.save({FILE: upload}, owner=request.user)
+            except UploadRefused as refused:
+                form.add_error('file', str(refused))
+            else:
+                filename = display_name(upload.name, stored.files[FILE])
+                params = {'page': page.key, 'filename': filename, 'url': request.path}
+                return jobs.respond(
+                    request, jobs.enqueue(PREVIEW, owner=request.user, params=params, upload=stored.token)
+                )
+    return render(request, page.template, {'form': form})
 
 
 def _apply(request: HttpRequest, page: ImportPage) -> HttpResponse:
     stored = UPLOADS.load(request.POST.get('token', ''), owner=request.user)
     if stored is None:
         return render(request, page.template, {'form': page.form_class(), 'error': EXPIRED}, status=400)
-    path = stored.files[FILE]
-    filename = display_name(request.POST.get('filename', ''), path)
-    plan = page.plan(path, filename, actor=request.user)
-    context = {'form': page.form_class(), 'plan': plan, 'token': stored.token, 'filename': filename}
-    if plan.count(Action.UPDATE) and not request.user.has_perm(page.change_permission):
-        context['error'] = page.changes_refused
-        return render(request, page.template, context, status=403)
-    try:
-        result = page.apply(plan, actor=request.user)
-    except ImportRejected:
-        context['error'] = _('Some rows are rejected: nothing was written. Correct the file and upload it again.')
-        return render(request, page.template, context)
-    UPLOADS.discard(stored)
-    messages.success(
-        request,
-        _('Imported %(filename)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.')
-        % {'filename': filename, 'created': result.created, 'updated': result.updated, 'unchanged': result.unchanged},
+    filename = display_name(request.POST.get('filename', ''), stored.files[FILE])
+    params = {'page': page.key, 'filename': filename, 'url': request.path}
+    return jobs.respond(request, jobs.enqueue(APPLY, owner=request.user, params=params, upload=stored.token))
+
+
+#
+# The jobs of a one-file import
+#
+
+PREVIEW = 'hamkor.import-preview'
+APPLY = 'hamkor.import-apply'
+
+
+class Record(dict):
+    """A stored report read back: a dict whose keys are also attributes, as the templates (and
+    code that held the live plan before) read them."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def as_record(value):
+    if isinstance(value, dict):
+        return Record({key: as_record(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return [as_record(item) for item in value]
+    return value
+
+
+def plan_report(plan) -> dict:
+    """A plan as the import template shows it, in JSON values."""
+    rows = []
+    for row in plan.rows:
+        stored = {
+            'line': row.line,
+            'action': str(row.action),
+            'identifier': getattr(row, 'identifier', '') or '',
+            'changes': list(row.changes or ()),
+            'problems': [{'field': problem.field, 'message': str(problem.message)} for problem in row.problems],
+        }
+        if getattr(row, 'name', None):
+            stored['name'] = str(row.name)
+        target = getattr(row, 'target', None)
+        if target is not None and getattr(target, 'pk', None) is not None:
+            stored['target'] = {'pk': target.pk, 'get_absolute_url': target.get_absolute_url()}
+        rows.append(stored)
+    return {
+        'filename': plan.filename,
+        'unit': plan.unit,
+        'counts': plan.counts,
+        'is_valid': plan.is_valid,
+        'has_changes': plan.has_changes,
+        'file_problems': [str(problem) for problem in plan.file_problems],
+        'rows': rows,
+    }
+
+
+def _stored_file(job) -> tuple[ImportPage, StoredUpload]:
+    stored = UPLOADS.load(job.upload, owner=job.owner)
+    if stored is None or FILE not in stored.files:
+        raise jobs.JobFailed(str(EXPIRED))
+    return _page(job.params['page']), stored
+
+
+def _plan(job, page: ImportPage, stored: StoredUpload):
+    job.stage(_('Checking the file'))
+    return jobs.call_with_progress(
+        page.plan, stored.files[FILE], job.params['filename'], actor=job.owner, progress=job.progress
     )
-    return redirect(page.done_url)
+
+
+def run_preview(job) -> dict:
+    page, stored = _stored_file(job)
+    plan = _plan(job, page, stored)
+    return {'step': 'preview', 'outcome': 'planned', 'plan': plan_report(plan)}
+
+
+def run_apply(job) -> dict:
+    page, stored = _stored_file(job)
+    plan = _plan(job, page, stored)
+    report = {'step': 'apply', 'plan': plan_report(plan)}
+    if plan.count(Action.UPDATE) and not job.owner.has_perm(page.change_permission):
+        return {**report, 'outcome': 'refused', 'error': str(page.changes_refused), 'status': 403}
+    job.stage(_('Writing'))
+    try:
+        result = jobs.call_with_progress(page.apply, plan, actor=job.owner, progress=job.progress)
+    except ImportRejected:
+        error = _('Some rows are rejected: nothing was written. Correct the file and upload it again.')
+        return {**report, 'outcome': 'rejected', 'error': error}
+    UPLOADS.discard(stored)
+    message = _('Imported %(filename)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.') % {
+        'filename': job.params['filename'],
+        'created': result.created,
+        'updated': result.updated,
+        'unchanged': result.unchanged,
+    }
+    return {'step': 'apply', 'outcome': 'applied', 'message': message, 'done_url': reverse(page.done_url)}
+
+
+def render_import_job(request: HttpRequest, job, *, inline: bool) -> HttpResponse:
+    """An import job's report on the import's own page: the plan with its Apply button, or why
+    nothing was written; an applied file sends its owner to the records (inline) or says so."""
+    page = _page(job.params['page'])
+    report = as_record(job.report or {})
+    if report.get('outcome') == 'applied' and inline:
+        messages.success(request, report['message'])
+        return redirect(report['done_url'])
+    context = {'form': page.form_class(), 'job': job, 'import_url': job.params.get('url', '')}
+    if 'plan' in report:
+        context |= {'plan': report['plan'], 'token': job.upload, 'filename': job.params['filename']}
+    if report.get('error'):
+        context['error'] = report['error']
+    if report.get('outcome') == 'applied':
+        context |= {'notice': report['message'], 'done_url': report['done_url']}
+    return render(request, page.template, context, status=report.get('status', 200) if inline else 200)
+
+
+jobs.register(PREVIEW, title=gettext_lazy('Preview of an import'), run=run_preview, render=render_import_job)
+jobs.register(APPLY, title=gettext_lazy('Import'), run=run_apply, render=render_import_job)
 
 
 class ImportCommand(BaseCommand):

@@ -9,6 +9,7 @@ urlpatterns = [
     path('portfolio/', include('portfolio.urls')),
     path('trade/', include('trade.urls')),
     path('sources/', include('sources.urls')),
+    path('jobs/', include('hamkor.jobs.urls')),
     path('i18n/', include('django.conf.urls.i18n')),
     path('admin/', admin.site.urls),
     path('api/', include('hamkor.api_urls')),

@@ -16,6 +16,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.urls import URLResolver, get_resolver
@@ -24,7 +25,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Side
 from accounts.roles import CN_ANALYST, ROLES, UZ_ANALYST
-from core.models import CodelistItem, Country, Currency, ExchangeRate, ObjectChange
+from core.models import CodelistItem, Country, Currency, ExchangeRate, Job, ObjectChange
 from hamkor.permissions import SYSTEM
 from organizations.services import create_organization
 from portfolio import services as portfolio_services
@@ -121,6 +122,9 @@ WEB = [
     web('portfolio:organization_import', '/portfolio/organizations/import/', 'organizations.add_organization'),
     web('portfolio:organization_edit', '/portfolio/organizations/{org}/edit/', 'organizations.change_organization'),
     web('portfolio:organization_delete', '/portfolio/organizations/{org}/delete/', 'organizations.delete_organization'),
+    # a job is its owner's alone: to anyone else it does not exist
+    web('jobs:detail', '/jobs/{job}/', SIGNED_IN, fixed={'anonymous': 302, 'user': 404}),
+    web('jobs:cancel', '/jobs/{job}/cancel/', SIGNED_IN, 'post', fixed={'anonymous': 302, 'user': 404}),
     web('trade:dashboard', '/trade/'),
     web('trade:import', '/trade/import/', 'trade.add_importrun'),
     web('trade:run_list', '/trade/runs/'),
@@ -314,7 +318,9 @@ def objects(china):
     mapping = ColumnMapping.objects.create(
         key='customs-monthly', name='Customs', columns={}, reporter='UZB', classification='HS2017'
     )
+    owner = get_user_model().objects.create_user('job-owner')
     return {
+        'job': Job.objects.create(kind='hamkor.import-preview', owner=owner).pk,
         'run': trade_run().pk,
         'mapping': mapping.key,
         'target': target.pk,

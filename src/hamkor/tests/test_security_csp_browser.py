@@ -80,7 +80,7 @@ def test_selects_still_submit_their_forms(page, errors):
     with page.expect_navigation():
         page.select_option('#language-select', 'ru')
     assert page.locator('html').get_attribute('lang') == 'ru'
-    # ... and a filter that still carries onchange="this.form.submit()" (allowed by its hash).
+    # ... and a filter select (data-autosubmit too).
     other = page.locator('#currency option:not([selected])').first.get_attribute('value')
     with page.expect_navigation():
         page.select_option('#currency', other)

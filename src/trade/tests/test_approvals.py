@@ -230,3 +230,27 @@ def test_the_secretariat_new_slices_and_illustrative_data_apply_at_once(official
     path.write_text('Code,Klassifikator,Klassifikator_ru,Klassifikator_en,2024\n156,Xitoy,Китай,China,1\n')
     report = run_import(UzstatImporter(path), actor=analyst)
     assert (report.needs_approval, report.run.status, report.count('new')) == (False, 'applied', 1)
+
+
+def test_through_the_import_page_an_analyst_submits_the_replacement_for_approval(
+    official, tmp_path, settings, client_as, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / 'media'
+    client = client_as('uz-analyst')
+    path = revised_exports(tmp_path)
+    with path.open('rb') as handle:
+        preview = client.post('/trade/import/', {'action': 'preview', 'kind': 'uzstat', 'file': handle})
+
+    assert preview.context['report']['needs_approval'] is True
+    assert 'Submit for approval' in preview.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = client.post('/trade/import/', {'action': 'apply', 'token': preview.context['token']}, follow=True)
+
+    run = ImportRun.objects.get(status='pending')
+    assert applied.redirect_chain[-1][0] == run.get_absolute_url()
+    assert [str(message) for message in applied.context['messages']] == [
+        f'Import run #{run.pk} replaces official statistics: it awaits the approval of a second person, '
+        'and the pages show the current figures until then.'
+    ]
+    assert exports_2023().run.status == 'applied'
