@@ -6,12 +6,15 @@ from decimal import Decimal, InvalidOperation
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core import selectors
 from core.filters import ChangeFilter, CountryFilter
 from core.fx import RateUnavailable, convert
 from core.models import Country, Currency, ExchangeRate, HSCode, HSSection, ObjectChange, ReferenceDataset
+from hamkor import pagecache
 from hamkor.auth import permission_required
 from hamkor.charts import line_chart, to_json
 
@@ -22,17 +25,32 @@ def is_htmx(request) -> bool:
     return request.headers.get('HX-Request') == 'true'
 
 
+# The topic's models are named in core.apps (CoreConfig.ready).
+DASHBOARD = pagecache.Page('dashboard', topics=('reference',))
+
+
 def dashboard(request):
-    """The landing page: what the system holds today and where each domain lives."""
+    """The landing page: what the system holds today and where each domain lives. Reference data
+    is public, so every reader of a language shares one cached model."""
+
+    def context() -> dict:
+        model = DASHBOARD.get(dashboard_model)
+        return {**model, 'body': mark_safe(model['body'])}  # noqa: S308
+
+    return pagecache.render(request, DASHBOARD, 'dashboard.html', context)
+
+
+def dashboard_model() -> dict:
     series = selectors.rate_series('CNY', ExchangeRate.Frequency.MONTHLY)
     recent = [point for point in series if point['month'] >= '2016-01-01']
     chart = to_json(line_chart(recent, x='month', y='rate', y_title=_('CNY per USD'))) if recent else None
-    context = {
+    model = {
         'summary': selectors.reference_summary(),
         'latest': [rate for rate in (selectors.latest_rate('CNY'), selectors.latest_rate('UZS')) if rate],
         'chart': chart,
     }
-    return render(request, 'dashboard.html', context)
+    model['body'] = str(render_to_string('_dashboard_body.html', model))
+    return model
 
 
 def reference_index(request):

@@ -30,3 +30,5 @@ HAMKOR_WARM_CACHE_AFTER_IMPORT = False
 # Jobs run in the request that queues them, so that a page test sees the result at once; the job
 # tests run the worker's own loop.
 HAMKOR_JOBS_EAGER = True
+# The file cache outlives each test's rolled-back database: a page model is never served stale.
+HAMKOR_PAGE_CACHE_STALE_SECONDS = 0

@@ -8,6 +8,7 @@ class PortfolioConfig(AppConfig):
 
     def ready(self):
         # imported once the apps are loaded (these modules import models): not a cycle
+        from hamkor import pagecache
         from hamkor.registry import (
             DemoLoader,
             NavItem,
@@ -26,3 +27,17 @@ class PortfolioConfig(AppConfig):
         register_citable(CitableType('project', _('project'), 'portfolio.Project', Project.objects.visible_to))
         register_detail_part('projects', selectors.organization_projects)
         register_visibility_levels(visible_levels)
+        # What the cached dashboard (portfolio.views.dashboard) reads: the derived project columns
+        # (every refresh replaces the portfolio state), the sector shares and amounts, the names of
+        # sectors and financiers, and the announced figures beside the total.
+        pagecache.watch(
+            'portfolio',
+            'portfolio.PortfolioState',
+            'portfolio.Project',
+            'portfolio.Transaction',
+            'portfolio.ProjectSector',
+            'portfolio.CooperationSector',
+            'organizations.Organization',
+            'sources.Claim',
+            'sources.Source',
+        )

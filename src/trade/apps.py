@@ -8,6 +8,7 @@ class TradeConfig(AppConfig):
 
     def ready(self):
         # imported once the apps are loaded (trade.demo imports models): not a cycle
+        from hamkor import pagecache
         from hamkor.registry import (
             BackupPart,
             DemoLoader,
@@ -18,11 +19,16 @@ class TradeConfig(AppConfig):
         )
         from trade import demo
         from trade.store import integrity
+        from trade.views.dashboard import warm_pages
 
         register_navigation(NavItem(_('Trade'), 'trade:dashboard', 'trade', 20, namespaces=('trade',)))
         # After the portfolio: the trade targets cite the report's claims, which the portfolio demo creates.
         register_demo_loader(DemoLoader('trade', demo.demo_lines, order=20))
         # A backup copies exactly the files of the slices its database snapshot names.
+        # What the cached dashboard (trade.views.dashboard) reads besides the store, whose own
+        # version (its current slices) the page passes in: the targets and what they cite.
+        pagecache.watch('trade', 'trade.Target', 'trade.TradeSlice', 'sources.Claim', 'sources.Source')
+        pagecache.register_warmer('trade', warm_pages)
         register_backup_part(
             BackupPart('trade', integrity.backup_files, integrity.check_backup, hold=integrity.backup_hold)
         )

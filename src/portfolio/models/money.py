@@ -23,9 +23,7 @@ class Transaction(PartOfProject, ChangeLoggedModel):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='transactions')
     type = models.CharField(_('type'), max_length=2, choices=TransactionType.choices)
-    value = AmountField(
-        _('value'), validators=[MinValueValidator(Decimal('0.01'))]
-    )
+    value = AmountField(_('value'), validators=[MinValueValidator(Decimal('0.01'))])
     currency = models.ForeignKey(
         'core.Currency',
         on_delete=models.PROTECT,
@@ -100,9 +98,7 @@ class PlannedAmount(PartOfProject, ChangeLoggedModel):
 
     period_start = models.DateField(_('period start'))
     period_end = models.DateField(_('period end'), null=True, blank=True)
-    value = AmountField(
-        _('value'), validators=[MinValueValidator(Decimal('0.01'))]
-    )
+    value = AmountField(_('value'), validators=[MinValueValidator(Decimal('0.01'))])
     currency = models.ForeignKey(
         'core.Currency', on_delete=models.PROTECT, to_field='code', db_column='currency_code',
         related_name='+', verbose_name=_('currency'),

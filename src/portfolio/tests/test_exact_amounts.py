@@ -77,6 +77,8 @@ def test_amounts_recorded_before_are_rewritten_as_hundredths_by_the_migration():
     executor.loader.build_graph()
     old = executor.loader.project_state(BEFORE, at_end=True).apps
     Project, OldTransaction = old.get_model('portfolio', 'Project'), old.get_model('portfolio', 'Transaction')
+    # a transactional test before this one may have emptied the reference tables
+    old.get_model('core', 'Currency').objects.get_or_create(code='USD', defaults={'name_en': 'US Dollar'})
     # bulk_create: no change-log signal (the historical models keep the mixin, not its receivers)
     [project] = Project.objects.bulk_create([Project(identifier='P-OLD', title_en='Old', stage='proposal')])
     OldTransaction.objects.bulk_create([

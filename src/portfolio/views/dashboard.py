@@ -1,12 +1,22 @@
-"""The portfolio dashboard and its drill-downs: every figure from portfolio.selectors."""
+"""The portfolio dashboard and its drill-downs: every figure from portfolio.selectors.
+
+The dashboard is the portfolio's busiest page: its model (the selectors' figures, the chart
+specs, the rendered body) is read from the shared page cache (hamkor.pagecache), one per set of
+visibility levels and language, so readers who may see the same projects share it and no
+reader is served one computed over projects they may not see.
+"""
 
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hamkor import pagecache
 from hamkor.charts import bar_chart, to_json
+from hamkor.registry import visibility_levels
 from portfolio import selectors
 
 DIMENSION_TITLES = {
@@ -17,12 +27,26 @@ DIMENSION_TITLES = {
     'year': gettext_lazy('By year of commitment'),
 }
 
+# The topic's models are named in portfolio.apps (PortfolioConfig.ready).
+DASHBOARD = pagecache.Page('portfolio-dashboard', topics=('portfolio',))
+
 
 def dashboard(request):
-    summary = selectors.summary(request.user)
+    user = request.user
+    audience = visibility_levels(user)
+
+    def context() -> dict:
+        model = DASHBOARD.get(lambda: dashboard_model(user), audience=audience)
+        return {**model, 'body': mark_safe(model['body'])}  # noqa: S308
+
+    return pagecache.render(request, DASHBOARD, 'portfolio/dashboard.html', context, audience=audience)
+
+
+def dashboard_model(user) -> dict:
+    """Everything the dashboard shows for the projects `user` may see (and only for those)."""
+    summary = selectors.summary(user)
     breakdowns = {
-        dimension: selectors.breakdown(request.user, dimension)
-        for dimension in ('sector', 'financier', 'year', 'region')
+        dimension: selectors.breakdown(user, dimension) for dimension in ('sector', 'financier', 'year', 'region')
     }
     charts = {}
     for dimension in ('sector', 'financier'):
@@ -35,14 +59,16 @@ def dashboard(request):
             charts[dimension] = to_json(bar_chart(values, category='group', value='usd', value_title='USD'))
     stage_values = [{'group': group.label, 'usd': float(group.value_usd)} for group in summary.by_stage]
     charts['stage'] = to_json(bar_chart(stage_values, category='group', value='usd', value_title='USD'))
-    context = {
+    model = {
         'summary': summary,
         'breakdowns': breakdowns,
         'charts': charts,
         'titles': DIMENSION_TITLES,
-        'illustrative_usd': selectors.illustrative_total(request.user),
+        'illustrative_usd': selectors.illustrative_total(user),
     }
-    return render(request, 'portfolio/dashboard.html', context)
+    model['body'] = str(render_to_string('portfolio/_dashboard_body.html', model))
+    model['titles'] = {key: str(title) for key, title in DIMENSION_TITLES.items()}
+    return model
 
 
 def drill_down(request, dimension, key):

@@ -3,13 +3,16 @@
 The monitor's results are cached under the store's version (its current slices), so an import
 makes every cached figure of the pair unreachable. Computing what the dashboard and the partners
 page read as soon as the import commits means the first reader after an import — in any worker,
-the cache being shared — reads the cache instead of scanning the store.
+the cache being shared — reads the cache instead of scanning the store. The page models
+warmed for the topic "trade" (hamkor.pagecache: the dashboard's charts and rendered body) are
+computed too.
 """
 
 import inspect
 import logging
 from functools import cached_property
 
+from hamkor import pagecache
 from trade.schema import DIRECTIONS
 from trade.selectors.base import CachedMonitor
 from trade.selectors.dashboard import dashboard
@@ -32,6 +35,7 @@ def warm_cache() -> None:
     for direction in DIRECTIONS:
         board.top_products(direction)
     evaluate(partners(monitor))
+    pagecache.warm('trade')
 
 
 def warm_cache_quietly() -> None:

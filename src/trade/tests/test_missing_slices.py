@@ -58,6 +58,7 @@ def test_pages_answer_with_a_warning_and_the_year_s_turnover_unavailable(client,
         assert 'source uzstat, reporter UZB, flow X, year 2023, classification TOTAL' in page, url
 
     page = client.get('/trade/').content.decode()
+    assert f'<li class="missing-slice" data-slice="{LOST}">' in page
     assert 'id="latest-turnover" title="—">—<' in page  # not a number: the exports are lost
     history = {row['year']: row for row in client.get('/trade/partners/CHN/').context['history']}
     assert history[2023]['exports'] is None and history[2023]['turnover'] is None

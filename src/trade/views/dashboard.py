@@ -1,9 +1,18 @@
-"""The dashboard of the trade monitor. Official trade statistics are public: no sign-in."""
+"""The dashboard of the trade monitor. Official trade statistics are public: no sign-in.
 
-from django.shortcuts import render
+Its model (figures, chart specs, rendered body) is read from the shared page cache
+(hamkor.pagecache) under the store's version: no request after an import scans the store or
+builds a chart again, whichever worker serves it.
+"""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.dates import MONTHS
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from hamkor import pagecache
 from hamkor.charts import to_json
 from trade import charts, selectors
 from trade.analytics.assessment import by_years, target_path
@@ -13,14 +22,58 @@ from trade.schema import DIRECTIONS, PARTNER, REPORTER
 from trade.selectors import records
 from trade.selectors.dashboard import Monthly
 
+# The topics' models are named in trade.apps and core.apps; the store's own version (its
+# current slices) is the page's version, so an import is never served stale.
+DASHBOARD = pagecache.Page('trade-dashboard', topics=('trade', 'reference'))
+CAN_ADD_TARGETS = 'add-targets'
+
 
 def dashboard(request):
     monitor = selectors.CachedMonitor(REPORTER, PARTNER)
-    form = DashboardForm(request.GET, monitor=monitor)
-    board = selectors.dashboard(monitor, by=form.values()['by'])
-    context = {'reporter': REPORTER, 'partner': PARTNER, 'has_data': board.has_data, 'form': form}
-    if not board.has_data:
-        return render(request, 'trade/dashboard.html', context)
+    # Without parameters there is nothing to validate (the form's check of `by` reads the series).
+    form = DashboardForm(request.GET, monitor=monitor) if request.GET else None
+    by = form.values()['by'] if form is not None else None
+    can_edit_targets = request.user.has_perm('trade.change_target')
+    slot = {'audience': [CAN_ADD_TARGETS] if can_edit_targets else [], 'variant': str(by), 'version': monitor.version}
+
+    def context() -> dict:
+        model = DASHBOARD.get(lambda: dashboard_model(monitor, by=by, can_edit_targets=can_edit_targets), **slot)
+        return {**model, 'form': form, 'body': mark_safe(model['body'])}  # noqa: S308
+
+    return pagecache.render(request, DASHBOARD, 'trade/dashboard.html', context, **slot)
+
+
+def warm_pages() -> None:
+    """After an import: the model of every language for readers who may not add targets
+    (everyone who is not signed in), targets assessed by their own years."""
+    monitor = selectors.CachedMonitor(REPORTER, PARTNER)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            DASHBOARD.refresh(
+                lambda: dashboard_model(monitor, by=None, can_edit_targets=False),
+                variant=str(None),
+                version=monitor.version,
+            )
+
+
+def dashboard_model(monitor: selectors.CachedMonitor, *, by: int | None, can_edit_targets: bool) -> dict:
+    """What the dashboard shows of the pair, targets assessed by the year `by`; statistics are
+    public, so the only thing of the reader in it is whether they may add a target."""
+    board = selectors.dashboard(monitor, by=by)
+    context = {
+        'reporter': REPORTER,
+        'partner': PARTNER,
+        'has_data': board.has_data,
+        'can_edit_targets': can_edit_targets,
+        'missing_slices': board.missing_slices,
+    }
+    if board.has_data:
+        context.update(_figures(board))
+    context['body'] = str(render_to_string('trade/_dashboard_body.html', context))
+    return context
+
+
+def _figures(board) -> dict:
     yearly = board.yearly
     target = board.target
     share = board.share
@@ -53,7 +106,7 @@ def dashboard(request):
             chart_rows = [{'label': row['product'], 'name': row['name'], 'usd': row['value_usd']} for row in top.rows]
             chart_specs[f'top_{direction}'] = to_json(charts.products_chart(chart_rows))
     latest_year = board.latest_year
-    context.update({
+    return {
         'yearly': records(yearly),
         'latest': records(yearly)[-1],
         'first_year': int(yearly.year.iloc[0]),
@@ -64,17 +117,15 @@ def dashboard(request):
         'share': records(share)[-1] if not share.empty else None,
         'target': target,
         'announced': board.announced,
-        'assumptions': [(row, ASSUMPTION_LABELS[row.assumption]) for row in target.split] if target else [],
+        'assumptions': [(row, str(ASSUMPTION_LABELS[row.assumption])) for row in target.split] if target else [],
         'by_choices': list(by_years(latest_year)),  # the years the form accepts (trade.forms)
         'products': products,
         'mirror': mirror,
         'monthly': monthly,
-        'status_labels': STATUS_LABELS,
-        'method_labels': METHOD_LABELS,
+        'status_labels': {key: str(label) for key, label in STATUS_LABELS.items()},
+        'method_labels': {key: str(label) for key, label in METHOD_LABELS.items()},
         'charts': chart_specs,
-        'can_edit_targets': request.user.has_perm('trade.change_target'),
-    })  # fmt: skip
-    return render(request, 'trade/dashboard.html', context)
+    }
 
 
 def _monthly(monthly: Monthly | None) -> dict | None:

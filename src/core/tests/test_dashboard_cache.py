@@ -1,0 +1,40 @@
+"""The landing page reads a cached page model (hamkor.pagecache): warm, it runs no query; a
+reference load (which saves its dataset's row) replaces it."""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+
+from core.models import ReferenceDataset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(settings):
+    settings.HAMKOR_PAGE_CACHE_STALE_SECONDS = 0
+    cache.clear()
+
+
+def test_a_warm_landing_page_runs_no_query(django_assert_num_queries):
+    Client().get('/')
+
+    with django_assert_num_queries(0):
+        response = Client().get('/')
+
+    assert response.status_code == 200 and 'data-chart="chart-cny"' in response.content.decode()
+
+
+def test_a_reference_load_replaces_the_cached_counts(django_capture_on_commit_callbacks):
+    dataset = ReferenceDataset.objects.order_by('pk').first()
+    Client().get('/')
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ReferenceDataset.objects.filter(pk=dataset.pk).update(title='Renamed reference file')
+        dataset.refresh_from_db()
+        dataset.save(update_fields=['title'])
+    transaction.get_connection().run_on_commit.clear()  # committed: nothing left pending
+
+    titles = [each.title for each in Client().get('/').context['summary'].datasets]
+    assert 'Renamed reference file' in titles
