@@ -35,7 +35,7 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import OperationalError, close_old_connections, connections, router, transaction
+from django.db import OperationalError, connections, router, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone, translation
@@ -373,6 +373,14 @@ def _finish(job, **values) -> None:
     cache.delete_many([_live_key(job.pk), _cancel_key(job.pk)])
 
 
+def _drop_unusable_connections() -> None:
+    """Between jobs, as between requests, close a connection left broken or past its age; never
+    one inside a transaction (a caller's, such as a test's), which closing would abort."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
 def work(*, worker: str | None = None, once: bool = False, stop: threading.Event | None = None, poll=POLL_SECONDS):
     """The worker's loop: mark stale jobs failed, claim the oldest queued job, run it; sleep when
     there is none. `once`: return when the queue is empty; `stop`: return once it is set (a job
@@ -381,7 +389,7 @@ def work(*, worker: str | None = None, once: bool = False, stop: threading.Event
     stop = stop or threading.Event()
     ran = 0
     while not stop.is_set():
-        close_old_connections()
+        _drop_unusable_connections()
         try:
             fail_stale()
             job = claim(worker=worker)
