@@ -56,6 +56,10 @@ class ChangeLoggedMixin:
 
     change_log_exclude: tuple[str, ...] = ()
     change_log_redact: tuple[str, ...] = ()
+    # The foreign key (or generic foreign key) naming the record this one belongs to, whose
+    # visibility its history has: when that record moves to another level, the history of what
+    # belongs to it moves with it (core.changelog.follow_visibility).
+    change_log_owner: str = ''
 
     def change_log_visibility(self) -> str:
         """The visibility level (hamkor.registry.visibility_levels) of the record's history: a

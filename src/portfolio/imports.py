@@ -4,11 +4,21 @@ The columns are those of the project export (portfolio.downloads.COLUMNS), so an
 can be edited and imported back; the export's derived columns are accepted and ignored.
 `plan_import` reads and validates every row without writing and says, per row, whether it
 creates, updates, leaves unchanged or is rejected (with file, line and field of each reason).
-`apply_import` writes a plan through portfolio.services inside one transaction, under the
-change-log channel "import": a file with any rejected row writes nothing.
+`apply_import` writes a plan through portfolio.services.import_projects under the change-log
+channel "import": a file with any rejected row writes nothing.
 
-Validation is the services' own (full_clean on unsaved instances, check_sectors, check_parent);
-this module only parses cells and says where a problem is.
+Validation is the services' own (full_clean on unsaved instances without its per-row queries,
+the model's constraints, check_sectors, check_parent, check_part_levels on the projects as the
+file leaves them); this module only parses cells and says where a problem is. Planning reads the
+database in a few queries per 2,000 rows, never one per row.
+
+All or nothing, and other writers wait only a moment: the service checks every row and prepares
+every write outside any transaction, then writes in one transaction of bulk queries (a 20,000-row
+file holds SQLite's write lock for a few seconds; docs/performance.md has the figures). A write of
+the portfolio by someone else between the two steps is noticed (the portfolio state token
+changes) and the rows are checked again inside the transaction. Both functions take
+`progress(done, total)`, called at least every 500 rows and at the end; an exception it raises
+stops the work and, in the apply, rolls back everything written.
 
 Cells: a blank cell of a column whose value cannot be empty (title_en, status, visibility,
 is_umbrella) keeps the current value, or the default for a new project; a blank cell of any
@@ -18,14 +28,13 @@ other column empties the field. A column left out of the file leaves that field 
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -42,7 +51,7 @@ from hamkor.imports import (
     row_shape_message,
 )
 from portfolio import services
-from portfolio.choices import ProjectStatus
+from portfolio.choices import PART_LEVELS, ProjectStatus, Visibility
 from portfolio.models import CooperationSector, Project, ProjectSector
 from portfolio.querysets import visible_levels
 
@@ -66,6 +75,8 @@ YES, NO = ('yes', 'true', '1'), ('no', 'false', '0')
 ISO_DATE = re.compile(r'\d{4}-\d{2}-\d{2}')
 SHARE = re.compile(r'(?P<code>\S+)\s+(?P<percent>\S+?)\s*%?')
 LOOKUP_BATCH = 2000
+PROGRESS_EVERY = 500
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -103,15 +114,20 @@ def _check_header(cells: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
 #
 
 
-def plan_import(source: str | Path | IO, filename: str | None = None, *, actor) -> ImportPlan:
+def plan_import(
+    source: str | Path | IO, filename: str | None = None, *, actor, progress: Progress | None = None
+) -> ImportPlan:
     """Read and validate every row of a CSV or XLSX file of projects as `actor` would import it;
-    writes nothing.
+    writes nothing. `progress(done, total)` is told the rows planned every 500 rows and at the end.
 
     The plan reads and names only projects the actor may see. An identifier of a project hidden
     from them is refused as taken by a project they may not see (identifiers are unique, so it can
     be neither created nor updated; the create form says as much); a hidden parent is refused as
     one that does not exist; a project whose whole is hidden from them keeps it."""
-    return read_plan(source, filename, _check_header, lambda plan, records: _Planner(plan, records, actor))
+    plan = read_plan(source, filename, _check_header, lambda plan, records: _Planner(plan, records, actor, progress))
+    if progress is not None:
+        progress(len(plan.rows), len(plan.rows))
+    return plan
 
 
 class _Graph:
@@ -148,8 +164,9 @@ class _Node:
 
 
 class _Planner:
-    def __init__(self, plan: ImportPlan, records: list[tuple[int, list[str]]], actor):
+    def __init__(self, plan: ImportPlan, records: list[tuple[int, list[str]]], actor, progress: Progress | None):
         self.plan = plan
+        self.progress = progress
         self.records = records
         self.columns = plan.columns
         self.actor = actor
@@ -158,6 +175,7 @@ class _Planner:
         self.existing: dict[str, Project] = {}  # the file's projects that exist and the actor may see
         self.hidden: set[str] = set()  # the file's identifiers of projects the actor may not see
         self.graph = _Graph()
+        self.level_of: dict[int, tuple[str, str, bool]] = {}  # key → (identifier, visibility, is_umbrella)
 
     def run(self) -> None:
         position = self.columns.index('identifier')
@@ -167,7 +185,9 @@ class _Planner:
                 lines_of[values[position].strip()].append(line)
         self._load_existing(list(lines_of))
         self._load_graph(set(lines_of))
-        for line, values in self.records:
+        for count, (line, values) in enumerate(self.records):
+            if count and count % PROGRESS_EVERY == 0 and self.progress is not None:
+                self.progress(count, len(self.records))
             cells = row_cells(self.columns, values, self.plan.unit)
             identifier = values[position].strip() if len(values) > position else ''
             row = PlannedRow(line=line, identifier=identifier)
@@ -187,6 +207,7 @@ class _Planner:
                 continue
             self._plan_row(row, cells)
         self._check_parents()
+        self._check_part_levels()
         for row in self.plan.rows:
             if row.problems:
                 row.action = Action.REJECT
@@ -344,15 +365,31 @@ class _Planner:
         if 'parent' in self.columns:
             # Every project's parent, so that a cycle through hidden projects is found too; only
             # the projects the actor may see can be named.
-            rows = Project.objects.values_list('pk', 'identifier', 'parent_id', 'visibility')
-            for pk, identifier, parent_id, visibility in rows:
+            rows = Project.objects.values_list('pk', 'identifier', 'parent_id', 'visibility', 'is_umbrella')
+            for pk, identifier, parent_id, visibility, umbrella in rows:
                 if visibility in self.levels:
                     self.graph.key_of[identifier] = pk
                 self.graph.parent_of[pk] = parent_id
+                self.level_of[pk] = (identifier, visibility, umbrella)
         else:
             for identifier, project in self.existing.items():
                 self.graph.key_of[identifier] = project.pk
                 self.graph.parent_of[project.pk] = project.parent_id
+                self.level_of[project.pk] = (identifier, project.visibility, project.is_umbrella)
+                if project.parent_id is not None:
+                    parent = project.parent
+                    self.level_of.setdefault(parent.pk, (parent.identifier, parent.visibility, parent.is_umbrella))
+            if {'visibility', 'is_umbrella'} & set(self.columns):
+                # The parts of the file's projects, whoever may see them: the umbrella rule is about
+                # every reader.
+                keys = [project.pk for project in self.existing.values()]
+                for start in range(0, len(keys), LOOKUP_BATCH):
+                    parts = Project.objects.filter(parent_id__in=keys[start : start + LOOKUP_BATCH])
+                    for pk, identifier, parent_id, visibility, umbrella in parts.values_list(
+                        'pk', 'identifier', 'parent_id', 'visibility', 'is_umbrella'
+                    ):
+                        self.graph.parent_of.setdefault(pk, parent_id)
+                        self.level_of.setdefault(pk, (identifier, visibility, umbrella))
         stand_in = -1
         for identifier in sorted(identifiers - set(self.graph.key_of) - self.hidden):
             self.graph.key_of[identifier] = stand_in
@@ -381,17 +418,17 @@ class _Planner:
             # A parent the file creates does not exist yet (negative stand-in key): the graph checks it.
             key = self.graph.key_of.get(row.parent)
             candidate.parent_id = key if key is not None and key > 0 else None
-        excluded = {'stage'}
+        # The parent is one the plan read (or creates), and identifiers are known to be free or
+        # the row's own: full_clean's per-row queries would ask again.
+        excluded = {'stage', 'parent'}
         try:
-            candidate.full_clean(exclude=list(excluded), validate_constraints=False)
+            candidate.full_clean(exclude=list(excluded), validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             self._report(row, error)
             excluded |= set(error.error_dict)
-        for constraint in Project._meta.constraints:
-            try:
-                constraint.validate(Project, candidate, exclude=excluded)
-            except ValidationError as error:
-                self._report(row, error, field_name=_constraint_field(constraint))
+        excluded.discard('parent')
+        for constraint, error in services.constraint_errors(candidate, excluded):
+            self._report(row, error, field_name=_constraint_field(constraint))
 
     # Parents
 
@@ -413,6 +450,42 @@ class _Planner:
         for row in self.plan.rows:
             if row.identifier in self.graph.key_of:
                 row.depth = sum(1 for _key in self.graph.ancestors(self.graph.key_of[row.identifier]))
+
+    def _check_part_levels(self) -> None:
+        """services.check_part_levels for every row, on the projects as the file leaves them: the
+        row's project as a part of its umbrella, and as an umbrella of its parts."""
+        if not {'visibility', 'is_umbrella', 'parent'} & set(self.columns):
+            return  # the file changes nothing the rule is about
+        rows = []
+        for row in self.plan.rows:
+            key = self.graph.key_of.get(row.identifier)
+            if key is None or row.identifier in self.hidden:
+                continue
+            existing = self.existing.get(row.identifier)
+            visibility = row.values.get('visibility', existing.visibility if existing else Visibility.PUBLIC)
+            umbrella = row.values.get('is_umbrella', existing.is_umbrella if existing else False)
+            if visibility not in PART_LEVELS:
+                continue  # an unknown code, already reported
+            self.level_of[key] = (row.identifier, visibility, umbrella)
+            rows.append((row, key))
+        parts_of = defaultdict(list)
+        for key, parent in self.graph.parent_of.items():
+            if parent is not None and key in self.level_of:
+                identifier, visibility, _umbrella = self.level_of[key]
+                parts_of[parent].append((identifier, visibility))
+        for row, key in rows:
+            _identifier, visibility, umbrella = self.level_of[key]
+            parent_key = self.graph.parent_of.get(key)
+            parent = None
+            if parent_key is not None and parent_key in self.level_of:
+                _parent_identifier, parent_visibility, parent_umbrella = self.level_of[parent_key]
+                parent = Project(visibility=parent_visibility, is_umbrella=parent_umbrella)
+            try:
+                services.check_part_levels(
+                    Project(visibility=visibility, is_umbrella=umbrella), parent, parts=parts_of.get(key, [])
+                )
+            except ValidationError as error:
+                self._report(row, error)
 
 
 def problems_from(error: ValidationError, plan: ImportPlan, line: int, *, field_name: str = '') -> list[Problem]:
@@ -446,27 +519,37 @@ def _constraint_field(constraint) -> str:
 #
 
 
-def apply_import(plan: ImportPlan, *, actor) -> ImportResult:
-    """Write the plan through the services, all or nothing, under the change-log channel "import",
-    each write checked against the actor's permission (portfolio.services).
+def apply_import(plan: ImportPlan, *, actor, progress: Progress | None = None) -> ImportResult:
+    """Write the plan through services.import_projects, all or nothing, under the change-log
+    channel "import", checked against the actor's permissions as the single writes check them.
 
-    A plan with any rejection raises ImportRejected before writing. Parents are written before
-    their children, so that every intermediate state passes services.check_parent."""
+    A plan with any rejection raises ImportRejected before writing; so does a row that the
+    database no longer allows (it changed since the plan was made), with the row's location.
+    `progress(done, total)` is told the rows written (0 while they are checked) every 500 rows and
+    at the end; an exception it raises rolls back everything written."""
     if not plan.is_valid:
         raise ImportRejected(plan.problems)
     reason = f'Imported from {plan.filename}'
     request_id = new_request_id()
-    with change_context(channel='import', actor=actor, request_id=request_id), transaction.atomic():
-        for row in rows_to_apply(plan):
-            try:
-                _write(row, reason, actor)
-            except ValidationError as error:
-                # The database changed since the plan was made: refuse (rolling back), with the row's location.
-                raise ImportRejected(problems_from(error, plan, row.line)) from None
-            except Project.DoesNotExist:
-                # A project the row names was deleted, or hidden from the actor, since the plan was made.
-                message = _('a project this row names is no longer one you may see: plan the file again')
-                raise ImportRejected([Problem(plan.filename, plan.unit, row.line, 'identifier', message)]) from None
+    planned = rows_to_apply(plan)
+    with change_context(channel='import', actor=actor, request_id=request_id):
+        try:
+            services.import_projects(
+                rows=[_project_row(row) for row in planned], actor=actor, reason=reason, progress=progress
+            )
+        except services.RowsRejected as rejected:
+            problems = []
+            for index, error in rejected.errors:
+                line = planned[index].line
+                if isinstance(error, ValidationError):
+                    problems += problems_from(error, plan, line)
+                else:
+                    # A project the row names was deleted, or hidden from the actor, since the plan was made.
+                    message = _('a project this row names is no longer one you may see: plan the file again')
+                    problems.append(Problem(plan.filename, plan.unit, line, 'identifier', message))
+            raise ImportRejected(problems) from None
+    if progress is not None and not planned:
+        progress(0, 0)  # every row unchanged: nothing was written, no transaction opened
     return ImportResult(
         created=plan.count(Action.CREATE),
         updated=plan.count(Action.UPDATE),
@@ -475,30 +558,27 @@ def apply_import(plan: ImportPlan, *, actor) -> ImportResult:
     )
 
 
-def _write(row: PlannedRow, reason: str, actor) -> None:
+def _project_row(row: PlannedRow) -> services.ProjectRow:
+    """What the row writes: for a new project every value the file gives, for an existing one
+    only what changes."""
     values = {name: value for name, value in row.values.items() if name != 'status'}
-    visible = Project.objects.visible_to(actor)
-    if row.parent is not None:
-        values['parent'] = visible.get(identifier=row.parent) if row.parent else None
     if row.action == Action.CREATE:
-        status = row.values.get('status', ProjectStatus.PROPOSAL)
-        services.create_project(
-            actor=actor,
+        return services.ProjectRow(
             identifier=row.identifier,
-            status=status,
+            create=True,
+            values={**values, 'is_illustrative': row.illustrative},
+            status=row.values.get('status', ProjectStatus.PROPOSAL),
             sectors=row.sectors or [],
-            is_illustrative=row.illustrative,
-            **values,
+            parent=row.parent,
         )
-        return
-    project = visible.get(identifier=row.identifier)
-    changed = {name: value for name, value in values.items() if name in row.changes}
-    if changed or 'sectors' in row.changes:
-        project = services.update_project(
-            project=project, actor=actor, sectors=row.sectors if 'sectors' in row.changes else None, **changed
-        )
-    if 'status' in row.changes:
-        services.change_status(project=project, actor=actor, status=row.values['status'], reason=reason)
+    return services.ProjectRow(
+        identifier=row.identifier,
+        create=False,
+        values={name: value for name, value in values.items() if name in row.changes},
+        status=row.values['status'] if 'status' in row.changes else None,
+        sectors=row.sectors if 'sectors' in row.changes else None,
+        parent=row.parent if 'parent' in row.changes else None,
+    )
 
 
 def rows_to_apply(plan: ImportPlan) -> list[PlannedRow]:

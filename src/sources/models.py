@@ -108,6 +108,7 @@ class Citation(ChangeLoggedModel):
     confidence = models.CharField(_('confidence'), max_length=10, choices=Confidence.choices)
 
     objects = CitationQuerySet.as_manager()
+    change_log_owner = 'record'
 
     class Meta:
         ordering = ['source', 'id']

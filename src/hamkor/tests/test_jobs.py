@@ -142,24 +142,23 @@ def test_an_apply_cancelled_half_way_rolls_back_what_it_wrote(queue, client_as, 
     jobs.work(worker='test', once=True)
     client.post(URL, {'action': 'apply', 'token': Job.objects.get().upload, 'filename': 'projects.csv'})
     running = jobs.claim(worker='test')
-    written = []
+    written = []  # the projects in the apply's transaction when the cancel was asked
+    report = jobs.JobRun.progress
 
-    def cancel_after_the_first_write(sender, instance, created, **kwargs):
-        if created and not written:
-            written.append(instance.identifier)
+    def cancel_once_rows_are_written(self, done=None, total=None, **kwargs):
+        in_transaction = Project.objects.count()
+        if in_transaction and not written:
+            written.append(in_transaction)
             jobs.request_cancel(running)
-            time.sleep(0.2)  # the worker's reporter sees the request before the next batch
+            time.sleep(0.2)  # the worker's reporter sees the request
+        return report(self, done, total, **kwargs)
 
-    from django.db.models.signals import post_save
-
-    post_save.connect(cancel_after_the_first_write, sender=Project)
-    try:
-        jobs.run(running)
-    finally:
-        post_save.disconnect(cancel_after_the_first_write, sender=Project)
+    monkeypatch.setattr(jobs.JobRun, 'progress', cancel_once_rows_are_written)
+    jobs.run(running)
 
     running.refresh_from_db()
-    assert (running.status, written, projects()) == ('cancelled', ['P-0001'], [])
+    # The apply writes 500 rows at a time (portfolio.services.bulk.WRITE_BATCH) and reports after each batch.
+    assert (running.status, written, projects()) == ('cancelled', [500], [])
 
 
 def test_a_job_whose_worker_died_is_marked_failed(queue, make_user):

@@ -214,7 +214,11 @@ class ProjectSector(models.Model):
 class PartOfProject:
     """A record that is part of a project: its history is the project's to see."""
 
+    change_log_owner = 'project'
+
     def change_log_visibility(self) -> str:
+        if type(self).project.is_cached(self):
+            return self.project.visibility
         visibility = Project.objects.filter(pk=self.project_id).values_list('visibility', flat=True).first()
         return visibility or STRICTEST_VISIBILITY
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.changelog import follow_visibility
 from core.fx import RateUnavailable, convert
 from hamkor.permissions import require, user_of
 from organizations.models import Organization
@@ -78,16 +79,29 @@ def check_parent(project: Project, parent: Project | None) -> None:
         node = node.parent
 
 
-def check_part_levels(project: Project, parent: Project | None) -> None:
+def check_part_levels(project: Project, parent: Project | None, *, parts: list[tuple[str, str]] | None = None) -> None:
     """Every reader of an umbrella agreement sees all of its parts (choices.PART_LEVELS): a part
     hidden from some of them would take the umbrella out of their totals without putting itself
-    in."""
+    in.
+
+    `parts` are the (identifier, visibility) of the project's parts when the caller knows them
+    (an import, which sees the parts as the file leaves them); None reads them from the database."""
     if parent is not None and parent.is_umbrella and project.visibility not in PART_LEVELS[parent.visibility]:
         raise ValidationError({'visibility': part_level_message(project.visibility, parent.visibility)})
-    if project.pk is not None and project.is_umbrella:
+    if not project.is_umbrella:
+        return
+    if parts is None:
+        if project.pk is None:
+            return
         hidden = project.children.exclude(visibility__in=PART_LEVELS[project.visibility]).order_by('identifier')
-        if part := hidden.first():
-            raise ValidationError({'visibility': part_level_message(part.visibility, project.visibility)})
+        part = hidden.values_list('visibility', flat=True).first()
+    else:
+        levels = sorted(
+            (identifier, level) for identifier, level in parts if level not in PART_LEVELS[project.visibility]
+        )
+        part = levels[0][1] if levels else None
+    if part is not None:
+        raise ValidationError({'visibility': part_level_message(part, project.visibility)})
 
 
 def part_level_message(part_level: str, umbrella_level: str) -> str:
@@ -156,15 +170,24 @@ def update_project(
     require(actor, CHANGE_PROJECT, project)
     if values.get('parent') is not None and values['parent'].pk != project.parent_id:
         require(actor, CHANGE_PROJECT, values['parent'])
+    return _update_project(project, sectors, values)
+
+
+def _update_project(project: Project, sectors, values: dict) -> Project:
+    """update_project once the actor's permissions are checked."""
     unknown = set(values) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f'not fields of a project (status changes go through change_status): {", ".join(unknown)}')
-    old_parent = project.parent_id
+    old_parent, old_level, old_umbrella = project.parent_id, project.visibility, project.is_umbrella
     for name, value in values.items():
         setattr(project, name, value)
     project.full_clean(exclude=['stage'])
     check_parent(project, project.parent)
-    check_part_levels(project, project.parent)
+    # The umbrella rule held before this write (every write checks it): only what the write
+    # changes is checked, so that an edit of a title reads neither the parent nor the parts.
+    as_part = project.parent_id != old_parent or project.visibility != old_level
+    as_umbrella = project.visibility != old_level or project.is_umbrella != old_umbrella
+    check_part_levels(project, project.parent if as_part else None, parts=None if as_umbrella else [])
     if sectors is not None:
         check_sectors(list(sectors))
     project.save()
@@ -173,6 +196,8 @@ def update_project(
         ProjectSector.objects.bulk_create(
             ProjectSector(project=project, sector=sector, percentage=percentage) for sector, percentage in sectors
         )
+    if project.visibility != old_level:
+        follow_visibility(Project, {project.pk: project.visibility})
     refresh_projects([project.pk] + ([old_parent] if old_parent else []))
     project.refresh_from_db()
     return project
@@ -339,7 +364,8 @@ def relate_projects(*, project: Project, other: Project, relation: str, actor) -
                 % {'child': child.identifier, 'parent': parent.identifier}
             }
         )
-    update_project(project=child, parent=parent, actor=actor)
+    # Both projects' change permission is checked above: update_project's own checks would repeat them.
+    _update_project(child, None, {'parent': parent})
 
 
 @transaction.atomic
@@ -362,7 +388,7 @@ def unrelate_projects(*, project: Project, other: Project, relation: str, actor)
                 % {'child': child.identifier, 'parent': parent.identifier}
             }
         )
-    update_project(project=child, parent=None, actor=actor)
+    _update_project(child, None, {'parent': None})
 
 
 #
@@ -517,3 +543,11 @@ def add_document(*, project: Project, actor, **values) -> DocumentLink:
 def remove_document(*, document: DocumentLink, actor) -> None:
     require(actor, CHANGE_PROJECT, document.project)
     document.delete()
+
+
+# Writing many projects at once (imports): the same rules, bulk queries. Imported last: the
+# module uses the functions above.
+from portfolio.services import bulk  # noqa: E402
+
+ProjectRow, RowsRejected, import_projects = bulk.ProjectRow, bulk.RowsRejected, bulk.import_projects
+clean_project, constraint_errors = bulk.clean_project, bulk.constraint_errors
