@@ -9,7 +9,7 @@ static files, load the reference data, the demo and the trade products), starts 
 server as `make serve` does (gunicorn with gunicorn.conf.py, WORKERS=3 unless --workers says
 otherwise) on a port in 8100–8199, and then, for each of `/`, `/portfolio/` and `/trade/` in
 turn, drives it for a bounded time with 50 concurrent anonymous readers of the page (each a
-keep-alive-less HTTP/1.1 client on asyncio, as gunicorn's sync workers close every connection)
+HTTP/1.1 client on asyncio that opens a connection per request, as a browser of a new visitor does)
 and, throughout, 20 concurrent writers: each renames a demo project through the API
 (PATCH /api/projects/<id>/ with the secretariat's token) and then pauses --write-pause
 seconds. A rename is a write to a project, which the portfolio page model depends on: every
@@ -122,7 +122,7 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 #
-# Load: a minimal HTTP/1.1 client (one connection per request, as the sync workers close them)
+# Load: a minimal HTTP/1.1 client (one connection per request)
 #
 
 

@@ -107,7 +107,6 @@ if DATABASES['default']['ENGINE'] == 'django.db.backends.sqlite3':
         'transaction_mode': 'IMMEDIATE',
         'timeout': 20,
     }
-    DATABASES['default']['CONN_MAX_AGE'] = 0
 DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'
 
 AUTH_USER_MODEL = 'accounts.User'

@@ -2,19 +2,12 @@
 reference load (which saves its dataset's row) replaces it."""
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
 from core.models import ReferenceDataset
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache(settings):
-    settings.HAMKOR_PAGE_CACHE_STALE_SECONDS = 0
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures('empty_page_cache')]
 
 
 def test_a_warm_landing_page_runs_no_query(django_assert_num_queries):

@@ -148,7 +148,15 @@ def store_problems(target: Target) -> list:
 def deployment(live):
     """The demo (portfolio, change log, accounts, official trade tables), a user who has logged in
     through the page, an uploaded document."""
-    only = ['currencies', 'countries', 'fx-cny-monthly', 'fx-uzs-monthly', 'fx-annual', 'cooperation-sectors']
+    only = [
+        'currencies',
+        'countries',
+        'iati-codelists',  # the cooperation's sectors name DAC codes
+        'fx-cny-monthly',
+        'fx-uzs-monthly',
+        'fx-annual',
+        'cooperation-sectors',
+    ]
     call_command('load_reference', '--only', *only, stdout=io.StringIO())
     call_command('load_demo', stdout=io.StringIO())
     create_user(username='operator', password=PASSWORD, roles=['secretariat'], actor=SYSTEM)

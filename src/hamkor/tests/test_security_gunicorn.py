@@ -1,5 +1,5 @@
-"""gunicorn as `make serve` runs it (gunicorn.conf.py): no Server header, workers recycled, and
-a control socket of each instance's own inside its data directory."""
+"""gunicorn as `make serve` runs it (gunicorn.conf.py): no Server header, threaded workers forked
+from the loaded application and recycled, and a control socket of each instance's own inside its data directory."""
 
 import http.client
 import os
@@ -27,10 +27,18 @@ def config(monkeypatch, data_dir) -> dict:
     return runpy.run_path(str(CONFIG))
 
 
-def test_workers_are_recycled_with_jitter(monkeypatch, tmp_path):
+def test_workers_are_recycled_with_jitter_as_forks_of_the_loaded_application(monkeypatch, tmp_path):
     values = config(monkeypatch, tmp_path)
 
-    assert (values['max_requests'], values['max_requests_jitter']) == (1000, 200)
+    assert (values['max_requests'], values['max_requests_jitter'], values['preload_app']) == (10000, 1000, True)
+
+
+def test_each_worker_serves_with_threads_that_the_environment_sets(monkeypatch, tmp_path):
+    monkeypatch.delenv('HAMKOR_THREADS', raising=False)
+    default = config(monkeypatch, tmp_path)
+    monkeypatch.setenv('HAMKOR_THREADS', '16')
+
+    assert (default['worker_class'], default['threads'], config(monkeypatch, tmp_path)['threads']) == ('gthread', 4, 16)
 
 
 def test_each_instance_has_its_control_socket_in_its_own_data_directory(monkeypatch, tmp_path):

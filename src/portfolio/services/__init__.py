@@ -35,6 +35,11 @@ from portfolio.models import (
     StatusChange,
     Transaction,
 )
+from portfolio.models.state import replace_token
+
+# The fields of a project that its derived aggregate columns (aggregation.refresh_projects) or
+# those of its parent depend on.
+AGGREGATE_INPUTS = {'status', 'is_umbrella', 'parent', 'visibility'}
 
 ADD_PROJECT = 'portfolio.add_project'
 CHANGE_PROJECT = 'portfolio.change_project'
@@ -198,8 +203,11 @@ def _update_project(project: Project, sectors, values: dict) -> Project:
         )
     if project.visibility != old_level:
         follow_visibility(Project, {project.pk: project.visibility})
-    refresh_projects([project.pk] + ([old_parent] if old_parent else []))
-    project.refresh_from_db()
+    if sectors is not None or AGGREGATE_INPUTS & set(values):
+        refresh_projects([project.pk] + ([old_parent] if old_parent else []))
+        project.refresh_from_db()
+    else:
+        replace_token()  # nothing the aggregates read changed (a title, a description, dates)
     return project
 
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
@@ -16,33 +15,17 @@ from core.models import Currency
 from hamkor.permissions import SYSTEM
 from hamkor.registry import visibility_levels
 from hamkor.templatetags.hamkor import usd
+from hamkor.testing.fixtures import commit
 from organizations import services as organization_services
 from portfolio import services
 from portfolio.views.dashboard import DASHBOARD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures('empty_page_cache')]
 
 COMMITMENT = '11'
 PUBLIC_USD = Decimal('1000000')
 RESTRICTED_USD = Decimal('50000000000')
 LENDER = 'Restricted Lender of the Secret Plan'
-
-
-def commit():
-    """What a commit does after the writes of a test: run their on-commit callbacks (the page
-    cache's version bumps) and leave none pending."""
-    pending = transaction.get_connection().run_on_commit
-    callbacks = [callback for _savepoints, callback, _robust in pending]
-    pending.clear()
-    for callback in callbacks:
-        callback()
-
-
-@pytest.fixture(autouse=True)
-def no_staleness(settings):
-    """Each test starts from an empty shared cache (the database of the test before it is gone)."""
-    settings.HAMKOR_PAGE_CACHE_STALE_SECONDS = 0
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,32 +3,14 @@ a warm page scans no store, builds no chart and runs one query (the current slic
 the reader may add targets is part of the audience, so the button never reaches anyone else."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
+from hamkor.testing.fixtures import commit
 from trade.analytics import engine
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures('empty_page_cache')]
 
 NEW_TARGET = '/trade/targets/new/'
-
-
-def commit():
-    """What a commit does after the writes of a test: run their on-commit callbacks (the page
-    cache's version bumps) and leave none pending."""
-    from django.db import transaction
-
-    pending = transaction.get_connection().run_on_commit
-    callbacks = [callback for _savepoints, callback, _robust in pending]
-    pending.clear()
-    for callback in callbacks:
-        callback()
-
-
-@pytest.fixture(autouse=True)
-def empty_cache(settings):
-    settings.HAMKOR_PAGE_CACHE_STALE_SECONDS = 0
-    cache.clear()
 
 
 @pytest.fixture
