@@ -33,6 +33,7 @@ and no query string: such readers all see the same page but for the CSRF token, 
 page is cached and only the token is put in per request.
 """
 
+import functools
 import hashlib
 import logging
 import sys
@@ -40,6 +41,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -63,6 +65,26 @@ POLL_SECONDS = 0.05
 ENTRY_SECONDS = 24 * 3600
 
 _PREFIX = 'pagecache'
+RELEASE_FILES = {'.py', '.html', '.mo', '.css', '.js'}
+
+
+def release_fingerprint(roots: Iterable) -> str:
+    """What the pages of this process are made by: its code, templates, catalogues and static
+    files under `roots` (names, sizes, modification times), and the static manifest. Part of
+    every page's key, so a new release never serves a page the old one cached (its texts, its
+    links to static files it replaced) however long the entry would live."""
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob('*')):
+            if path.suffix in RELEASE_FILES or path.name == 'staticfiles.json':
+                status = path.stat()
+                digest.update(f'{path.relative_to(root)}\x1f{status.st_size}\x1f{status.st_mtime_ns}\n'.encode())
+    return digest.hexdigest()[:12]
+
+
+@functools.cache
+def release() -> str:
+    return release_fingerprint([settings.SRC_DIR, Path(settings.STATIC_ROOT)])
 
 
 def stale_seconds() -> float:
@@ -198,7 +220,7 @@ class Page:
 
     def key(self, audience: Iterable[str], variant: str) -> str:
         parts = '\x1f'.join([','.join(sorted(str(level) for level in audience)), get_language() or '', variant])
-        return f'{_PREFIX}:page:{self.name}:{hashlib.sha256(parts.encode()).hexdigest()[:32]}'
+        return f'{_PREFIX}:page:{release()}:{self.name}:{hashlib.sha256(parts.encode()).hexdigest()[:32]}'
 
     def get(self, compute: Callable[[], Any], *, audience: Iterable[str] = (), variant: str = '', version: str = ''):
         """The page model of this audience, language and variant: cached, or `compute()`d."""

@@ -1,10 +1,15 @@
 """The aggregation rules of the portfolio (docs/portfolio-aggregation.md), applied once, when
 records change, into real columns that every total then sums:
 
-- a project's stage follows its status; cancelled and suspended projects, and umbrella
-  agreements whose parts are recorded as child projects, do not count in aggregates;
+- a project's stage follows its status, and how it is counted (`counting`) follows its stage:
+  committed, in implementation and completed projects make the registered total, proposals and
+  negotiations the pipeline beside it; cancelled and suspended projects, and umbrella agreements
+  whose parts are recorded as child projects, are not counted (their parts are);
 - a project's value is the sum of its current commitments in USD, or, when it has none, of its
-  current pledges; a superseded amount (replaced by a revision) never counts;
+  current pledges; a superseded amount (replaced by a revision) never counts, nor does an
+  outgoing commitment that passes on (on-lends) an incoming one, which counts already;
+- a project that is not an umbrella and its parts never both carry value (refused: the same
+  money would be counted at two levels);
 - an amount that cannot be converted to USD is counted as "not converted", never as zero;
 - the value is allocated to sectors by the percentage split in whole cents (largest
   remainder), so that sector totals add up exactly to the portfolio total.
@@ -13,16 +18,26 @@ records change, into real columns that every total then sums:
 from collections import defaultdict
 from decimal import ROUND_FLOOR, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext as _
 
-from portfolio.choices import COMMITMENT_TYPES, PLEDGE_TYPES, STAGE_OF_STATUS, ProjectStatus, ValueBasis
+from portfolio.choices import (
+    COMMITMENT_TYPES,
+    PLEDGE_TYPES,
+    STAGE_OF_STATUS,
+    Counting,
+    ProjectStatus,
+    Stage,
+    ValueBasis,
+)
 from portfolio.models import Project, ProjectSector, Transaction
 from portfolio.models.state import replace_token
 
 CENT = Decimal('0.01')
-EXCLUDED_STATUSES = (ProjectStatus.CANCELLED, ProjectStatus.SUSPENDED)
+PIPELINE_STATUSES = tuple(status for status, stage in STAGE_OF_STATUS.items() if stage == Stage.PIPELINE)
 BATCH = 2000
 LARGE_REFRESH = 5000  # projects; from here on, fresh planner statistics pay for themselves
 
@@ -58,7 +73,49 @@ def refresh_projects(project_ids) -> None:
             cursor.execute('ANALYZE ' + ', '.join(connection.ops.quote_name(t._meta.db_table) for t in tables))
     for start in range(0, len(ids), BATCH):
         _refresh_batch(ids[start : start + BATCH])
+    refuse_value_at_two_levels(ids)
     replace_token()
+
+
+def refuse_value_at_two_levels(ids) -> None:
+    """A project that is not an umbrella counts with its own value; if one of its parts (at any
+    depth) carries value too, the same money would be counted twice, or the parts' shares
+    lost: refused, so the writer makes the whole an umbrella (its parts counted, not it) or
+    records the money at one level. The message names the projects written (`ids`) only."""
+    ids = set(ids)
+    wholes = Project.objects.filter(is_umbrella=False, children__isnull=False).exclude(value_basis=ValueBasis.NONE)
+    if len(ids) < LARGE_REFRESH:  # the written projects' families; a large refresh checks them all
+        family, frontier = set(ids), set(ids)
+        while frontier:  # the wholes of the written projects, up to the top
+            frontier = (
+                set(Project.objects.filter(pk__in=frontier, parent__isnull=False).values_list('parent_id', flat=True))
+                - family
+            )
+            family |= frontier
+        wholes = wholes.filter(pk__in=family)
+    for whole in wholes.distinct().order_by('pk'):
+        parts = set(whole.children.values_list('pk', flat=True))
+        seen = set()
+        while parts:
+            valued = Project.objects.filter(pk__in=parts).exclude(value_basis=ValueBasis.NONE).order_by('pk').first()
+            if valued is not None:
+                raise ValidationError(_double_count_message(whole, valued, ids), code='value_at_two_levels')
+            seen |= parts
+            parts = set(Project.objects.filter(parent_id__in=parts).values_list('pk', flat=True)) - seen
+
+
+def _double_count_message(whole: Project, part: Project, written: set) -> str:
+    if part.pk in written or whole.pk not in written:
+        return _(
+            '%(project)s carries an amount, and so does a project it is part of, which is not an umbrella '
+            'agreement: the same money would be counted twice. Mark the whole as an umbrella agreement (its '
+            'parts are counted, it is not), or record the money on one of them only.'
+        ) % {'project': part.identifier}
+    return _(
+        '%(project)s carries an amount, and so does one of its parts, but it is not an umbrella agreement: '
+        'the same money would be counted twice. Mark it as an umbrella agreement (its parts are counted, it '
+        'is not), or record the money on one of them only.'
+    ) % {'project': whole.identifier}
 
 
 def _refresh_batch(ids: list[int]) -> None:
@@ -66,7 +123,7 @@ def _refresh_batch(ids: list[int]) -> None:
     them), then the sector split, which needs exact decimal arithmetic, in Python."""
     current = Transaction.objects.filter(project_id=OuterRef('project_id'), superseded_by__isnull=True)
     has_commitment = Exists(current.filter(type__in=COMMITMENT_TYPES))
-    counts = Q(superseded_by__isnull=True) & (
+    counts = Q(superseded_by__isnull=True, passes_on__isnull=True) & (
         Q(type__in=COMMITMENT_TYPES) | (Q(type__in=PLEDGE_TYPES) & ~has_commitment)
     )
     # Only the rows whose flag changes are written (a row written is a new row version and an
@@ -82,10 +139,15 @@ def _refresh_batch(ids: list[int]) -> None:
     own_current = Transaction.objects.filter(project_id=OuterRef('pk'), superseded_by__isnull=True)
     Project.objects.filter(pk__in=ids).update(
         stage=Case(*(When(status=status, then=Value(stage)) for status, stage in STAGE_OF_STATUS.items())),
-        in_aggregates=Case(
-            When(status__in=EXCLUDED_STATUSES, then=False),
-            When(Q(is_umbrella=True) & Exists(Project.objects.filter(parent_id=OuterRef('pk'))), then=False),
-            default=True,
+        counting=Case(
+            When(status=ProjectStatus.CANCELLED, then=Value(Counting.CANCELLED)),
+            When(status=ProjectStatus.SUSPENDED, then=Value(Counting.SUSPENDED)),
+            When(
+                Q(is_umbrella=True) & Exists(Project.objects.filter(parent_id=OuterRef('pk'))),
+                then=Value(Counting.FRAMEWORK),
+            ),
+            When(status__in=PIPELINE_STATUSES, then=Value(Counting.PIPELINE)),
+            default=Value(Counting.HEADLINE),
         ),
         value_basis=Case(
             When(Exists(own_current.filter(type__in=COMMITMENT_TYPES)), then=Value(ValueBasis.COMMITMENTS)),

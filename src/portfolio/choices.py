@@ -37,6 +37,18 @@ class Stage(models.TextChoices):
     CANCELLED = 'cancelled', _('Cancelled')
 
 
+class Counting(models.TextChoices):
+    """How a project enters the portfolio's totals (docs/portfolio-aggregation.md). Only HEADLINE
+    is in the registered total ("recommended for aggregates", AidData's term); the others are
+    shown beside it with their amounts, never inside it."""
+
+    HEADLINE = 'headline', _('Counted in the registered total')
+    PIPELINE = 'pipeline', _('Pipeline (pledged or proposed, not in the registered total)')
+    FRAMEWORK = 'framework', _('Umbrella agreement whose parts are recorded (its parts are counted)')
+    SUSPENDED = 'suspended', _('Suspended (not counted)')
+    CANCELLED = 'cancelled', _('Cancelled (not counted)')
+
+
 STAGE_OF_STATUS = {
     ProjectStatus.PROPOSAL: Stage.PIPELINE,
     ProjectStatus.NEGOTIATION: Stage.PIPELINE,
@@ -98,6 +110,11 @@ class TransactionType(models.TextChoices):
 
 COMMITMENT_TYPES = (TransactionType.OUTGOING_COMMITMENT, TransactionType.INCOMING_COMMITMENT)
 PLEDGE_TYPES = (TransactionType.OUTGOING_PLEDGE, TransactionType.INCOMING_PLEDGE)
+# Amounts that revise one another: a pledge becomes a commitment of the same direction.
+REVISION_FAMILIES = (
+    {TransactionType.OUTGOING_PLEDGE, TransactionType.OUTGOING_COMMITMENT},
+    {TransactionType.INCOMING_PLEDGE, TransactionType.INCOMING_COMMITMENT},
+)
 
 
 class FinanceType(models.TextChoices):
@@ -106,7 +123,7 @@ class FinanceType(models.TextChoices):
     GRANT = '110', _('Grant')
     LOAN = '421', _('Loan')
     EQUITY = '510', _('Equity')
-    EXPORT_CREDIT = '432', _('Export credit')
+    PREFERRED_EQUITY = '432', _('Preferred equity')
     GUARANTEE = '1100', _('Guarantee')
 
 

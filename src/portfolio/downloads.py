@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from hamkor.cells import inert
 from hamkor.fields import AmountText
 from portfolio import selectors
-from portfolio.choices import ProjectStatus, Region, Stage
+from portfolio.choices import Counting, ProjectStatus, Region, Stage
 from portfolio.models import ProjectSector
 
 COLUMNS = [
@@ -74,7 +74,9 @@ DATES = ('planned_start', 'planned_end', 'actual_start', 'actual_end')
 TEXT_COLUMNS = {
     'value_text': AmountText('value_usd'),
     'sectors_text': SectorsText('id'),
-    'counted_text': yes_no('in_aggregates'),
+    'counted_text': Case(
+        When(counting=Counting.HEADLINE, then=Value('yes')), default=Value('no'), output_field=CharField()
+    ),
     'umbrella_text': yes_no('is_umbrella'),
     'data_status_text': Case(
         When(is_illustrative=True, then=Value('illustrative')), default=Value('recorded'), output_field=CharField()

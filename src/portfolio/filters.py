@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import Side
 from organizations.models import Organization
-from portfolio.choices import ProjectStatus, Region, Stage, Visibility
+from portfolio.choices import Counting, ProjectStatus, Region, Stage, ValueBasis, Visibility
 from portfolio.models import CooperationSector, Participant, Project, Transaction
 
 # A participant's side is its organization's country (see Participant); other countries are neither side.
@@ -25,6 +25,8 @@ class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method='search', label=_('Search'))
     status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices, label=_('Status'))
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_('Stage'))
+    counting = django_filters.ChoiceFilter(choices=Counting.choices, label=_('Counted as'))
+    value_basis = django_filters.ChoiceFilter(choices=ValueBasis.choices, label=_('Value from'))
     sector = django_filters.ModelChoiceFilter(
         queryset=CooperationSector.objects.all(), to_field_name='code', method='filter_sector', label=_('Sector')
     )

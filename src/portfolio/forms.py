@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import CodelistItem, Currency
 from hamkor.numbers import plain
 from organizations.models import Organization
-from portfolio.choices import ParticipantRole, ProjectStatus
+from portfolio.choices import ParticipantRole, ProjectStatus, TransactionType
 from portfolio.models import (
     ACTIVITY_DOCUMENT_CATEGORY,
     DOCUMENT_CATEGORY_CODELIST,
@@ -104,6 +104,9 @@ class TransactionForm(forms.ModelForm):
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields['supersedes'].queryset = project.transactions.filter(superseded_by__isnull=True)
+        self.fields['passes_on'].queryset = project.transactions.filter(
+            type=TransactionType.INCOMING_COMMITMENT, superseded_by__isnull=True
+        )
         self.fields['provider'].queryset = Organization.objects.order_by('name_en')
 
 

@@ -3,7 +3,7 @@ from django.db.models import Case, F, Value, When
 
 from core.choices import Side
 from hamkor.models import translated_search
-from portfolio.choices import Visibility
+from portfolio.choices import Counting, Visibility
 
 PARTNER_PERMISSION = 'portfolio.view_partner_project'
 RESTRICTED_PERMISSION = 'portfolio.view_restricted_project'
@@ -54,5 +54,6 @@ class ProjectQuerySet(models.QuerySet):
         return translated_search(self, text, field='title', extra=lambda word: models.Q(identifier__icontains=word))
 
     def counted(self):
-        """Projects that count in the portfolio aggregates (not cancelled, not an umbrella whose parts are recorded)."""
-        return self.filter(in_aggregates=True)
+        """Projects that make the registered total (committed, in implementation or completed; not
+        an umbrella whose parts are recorded): Counting.HEADLINE."""
+        return self.filter(counting=Counting.HEADLINE)

@@ -10,7 +10,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, S
 
 from core.models import CodelistItem, ObjectChange
 from organizations.models import Organization
-from portfolio.choices import Region, Stage, ValueBasis
+from portfolio.choices import Counting, Region, Stage, TransactionType, ValueBasis
 from portfolio.filters import ProjectFilter
 from portfolio.models import DOCUMENT_CATEGORY_CODELIST, CooperationSector, Project, ProjectSector, Transaction
 from portfolio.models.state import current_token
@@ -29,7 +29,7 @@ def key_from_url(key: str) -> str:
 
 
 DIMENSIONS = ('stage', 'sector', 'region', 'financier', 'year')
-COUNTED_STAGES = (Stage.PIPELINE, Stage.COMMITTED, Stage.IMPLEMENTATION, Stage.COMPLETED)
+COUNTED_STAGES = (Stage.COMMITTED, Stage.IMPLEMENTATION, Stage.COMPLETED)  # the headline's
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,15 @@ class Group:
     label: str
     projects: int
     value_usd: Decimal
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number of projects and what they hold in USD (of which from illustrative records)."""
+
+    projects: int
+    value_usd: Decimal
+    illustrative_usd: Decimal = ZERO
 
 
 @dataclass
@@ -49,13 +58,30 @@ class Summary:
     projects_without_amount: int
     unconverted_amounts: int
     by_stage: list[Group]
-    excluded: dict[str, int]
+    pipeline: Amount
+    not_counted: dict[str, Amount]
+    illustrative_usd: Decimal = ZERO
     claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def excluded(self) -> dict[str, int]:
+        """The number of projects of each kind not counted."""
+        return {kind: amount.projects for kind, amount in self.not_counted.items() if kind in NOT_COUNTED_PROJECTS}
 
     @property
     def coverage(self) -> list[tuple[Claim, Decimal]]:
         """Registered total as a share of each announced portfolio figure."""
         return [(claim, self.total_usd / claim.value_usd) for claim in self.claims]
+
+
+# What the headline leaves out, beside it (docs/portfolio-aggregation.md): projects by how they
+# are counted, the part of umbrella frameworks their recorded parts do not take up, and money
+# disbursed to projects that record no commitment.
+NOT_COUNTED_PROJECTS = {
+    'umbrellas': Counting.FRAMEWORK,
+    'cancelled': Counting.CANCELLED,
+    'suspended': Counting.SUSPENDED,
+}
 
 
 def visible_projects(user):
@@ -79,13 +105,17 @@ def cached(user, name: str, compute):
 
 
 def summary_stats(user) -> dict:
-    """The headline figures, the stage breakdown and the illustrative share in one aggregate
-    query (one pass over the projects when the cache is cold after a write)."""
+    """The headline figures, the stage breakdown, the pipeline, what is not counted and the
+    illustrative shares in a few aggregate queries (when the cache is cold after a write)."""
     return cached(user, 'summary', lambda: _summary_stats(visible_projects(user)))
 
 
 def summary(user) -> Summary:
     stats = summary_stats(user)
+
+    def amount(name: str) -> Amount:
+        return Amount(stats[f'{name}_projects'], cents(stats[f'{name}_value']), cents(stats[f'{name}_illustrative']))
+
     return Summary(
         total_usd=cents(stats['total']),
         projects_visible=stats['visible'],
@@ -94,33 +124,68 @@ def summary(user) -> Summary:
         projects_without_amount=stats['without_amount'],
         unconverted_amounts=stats['unconverted'] or 0,
         by_stage=breakdown(user, 'stage'),
-        excluded={'cancelled': stats['cancelled'], 'suspended': stats['suspended'], 'umbrellas': stats['umbrellas']},
+        pipeline=amount(Counting.PIPELINE),
+        not_counted={
+            **{name: amount(counting) for name, counting in NOT_COUNTED_PROJECTS.items()},
+            'unallocated': amount('unallocated'),
+            'uncommitted_disbursements': amount('uncommitted_disbursements'),
+        },
+        illustrative_usd=cents(stats['illustrative']),
         claims=list(Claim.objects.filter(metric=Claim.Metric.PORTFOLIO_VALUE).select_related('source')),
     )
 
 
 def _summary_stats(projects) -> dict:
-    return projects.aggregate(
+    headline = Q(counting=Counting.HEADLINE)
+    by_counting = {}
+    for counting in (Counting.PIPELINE, *NOT_COUNTED_PROJECTS.values()):
+        of_kind = Q(counting=counting)
+        by_counting |= {
+            f'{counting}_projects': Count('id', filter=of_kind),
+            f'{counting}_value': Sum('value_usd', filter=of_kind),
+            f'{counting}_illustrative': Sum('value_usd', filter=of_kind & Q(is_illustrative=True)),
+        }
+    stats = projects.aggregate(
         visible=Count('id'),
-        counted=Count('id', filter=Q(in_aggregates=True)),
-        with_value=Count('id', filter=Q(in_aggregates=True, value_usd__isnull=False)),
-        without_amount=Count('id', filter=Q(in_aggregates=True, value_basis=ValueBasis.NONE)),
-        unconverted=Sum('unconverted_count', filter=Q(in_aggregates=True)),
-        total=Sum('value_usd', filter=Q(in_aggregates=True)),
-        illustrative=Sum('value_usd', filter=Q(in_aggregates=True, is_illustrative=True)),
-        cancelled=Count('id', filter=Q(stage=Stage.CANCELLED)),
-        suspended=Count('id', filter=Q(stage=Stage.SUSPENDED)),
-        umbrellas=Count(
-            'id', filter=Q(in_aggregates=False, is_umbrella=True) & ~Q(stage__in=[Stage.CANCELLED, Stage.SUSPENDED])
-        ),
+        counted=Count('id', filter=headline),
+        with_value=Count('id', filter=headline & Q(value_usd__isnull=False)),
+        without_amount=Count('id', filter=headline & Q(value_basis=ValueBasis.NONE)),
+        unconverted=Sum('unconverted_count', filter=headline),
+        total=Sum('value_usd', filter=headline),
+        illustrative=Sum('value_usd', filter=headline & Q(is_illustrative=True)),
+        **by_counting,
         **{
             f'{stage}_{measure}': function(
-                'id' if measure == 'projects' else 'value_usd', filter=Q(in_aggregates=True, stage=stage)
+                'id' if measure == 'projects' else 'value_usd', filter=headline & Q(stage=stage)
             )
             for stage in COUNTED_STAGES
             for measure, function in (('projects', Count), ('value', Sum))
         },
     )
+    # The parts of umbrella frameworks (every reader of an umbrella sees all its parts: PART_LEVELS)
+    parts = projects.filter(parent__counting=Counting.FRAMEWORK).aggregate(
+        value=Sum('value_usd'), illustrative=Sum('value_usd', filter=Q(is_illustrative=True))
+    )
+    framework, framework_illustrative = stats['framework_value'], stats['framework_illustrative']
+    stats |= {
+        'unallocated_projects': stats['framework_projects'],
+        'unallocated_value': None if framework is None else framework - (parts['value'] or 0),
+        'unallocated_illustrative': None
+        if framework_illustrative is None
+        else framework_illustrative - (parts['illustrative'] or 0),
+    }
+    # Money paid out to projects (not cancelled) that record no commitment: not a portfolio value.
+    disbursed = Transaction.objects.filter(
+        project__in=projects.exclude(counting=Counting.CANCELLED).exclude(value_basis=ValueBasis.COMMITMENTS),
+        type=TransactionType.DISBURSEMENT,
+        superseded_by__isnull=True,
+    ).aggregate(
+        projects=Count('project', distinct=True),
+        value=Sum('value_usd'),
+        illustrative=Sum('value_usd', filter=Q(project__is_illustrative=True)),
+    )
+    stats |= {f'uncommitted_disbursements_{name}': value for name, value in disbursed.items()}
+    return stats
 
 
 def breakdown(user, dimension: str) -> list[Group]:
@@ -239,11 +304,6 @@ def drill_down(user, dimension: str, key: str) -> list[Contribution]:
         projects = Project.objects.in_bulk([row['project'] for row in totals])
         return [Contribution(projects[row['project']], cents(row['value'])) for row in totals]
     raise ValueError(f'unknown dimension {dimension!r}')
-
-
-def illustrative_total(user) -> Decimal:
-    """How much of the headline comes from illustrative (demonstration) records."""
-    return cents(summary_stats(user)['illustrative'])
 
 
 def organization_projects(user, organization):

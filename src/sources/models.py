@@ -84,6 +84,19 @@ class Claim(ChangeLoggedModel):
     def __str__(self):
         return f'{self.get_metric_display()} {self.get_comparator_display()} {self.value_usd}'
 
+    def compared(self, figure: str) -> str:
+        """`figure` (the claimed value, formatted) with the claim's comparator, in the word order
+        of the active language ("more than $60 billion"; Uzbek puts it after: "… dan ortiq")."""
+        return str(COMPARED[self.comparator]) % {'value': figure}
+
+
+COMPARED = {
+    Claim.Comparator.MORE_THAN: _('more than %(value)s'),
+    Claim.Comparator.ABOUT: _('about %(value)s'),
+    Claim.Comparator.EXACTLY: _('exactly %(value)s'),
+    Claim.Comparator.TARGET: _('target of %(value)s'),
+}
+
 
 class CitationQuerySet(models.QuerySet):
     def for_record(self, record):

@@ -19,6 +19,13 @@ def usd(value) -> str:
 
 
 @register.filter
+def claimed(claim, value=None) -> str:
+    """An announced figure in words of scale with its comparator ("more than $60 billion");
+    `value` stands for the claim's own where a page shows another (a target's)."""
+    return claim.compared(usd_short(claim.value_usd if value is None else value))
+
+
+@register.filter
 def usd_short(value) -> str:
     """A large amount in words of scale: $60 billion, $1.33 billion, $450 million (in Chinese,
     in units of 亿 = 10⁸ and 万 = 10⁴, as Chinese writes money: 600亿美元); a smaller one in

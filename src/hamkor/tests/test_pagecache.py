@@ -127,3 +127,24 @@ def _pending():
     from django.db import transaction
 
     return transaction.get_connection().run_on_commit
+
+
+def test_a_new_release_does_not_serve_the_pages_the_old_one_cached(tmp_path):
+    template, manifest = tmp_path / 'src' / 'page.html', tmp_path / 'static' / 'staticfiles.json'
+    template.parent.mkdir()
+    manifest.parent.mkdir()
+    template.write_text('<p>old</p>')
+    manifest.write_text('{"paths": {"hamkor.css": "hamkor.1.css"}}')
+    roots = [template.parent, manifest.parent]
+    old = pagecache.release_fingerprint(roots)
+    compiled = tmp_path / 'src' / 'module.pyc'  # not source: the same release
+    compiled.write_bytes(b'\0')
+
+    unchanged = pagecache.release_fingerprint(roots)
+    template.write_text('<p>new text</p>')
+    new_template = pagecache.release_fingerprint(roots)
+    manifest.write_text('{"paths": {"hamkor.css": "hamkor.22.css"}}')  # sizes differ: mtimes may not
+
+    assert len({old, new_template, pagecache.release_fingerprint(roots)}) == 3
+    assert unchanged == old
+    assert pagecache.release() in pagecache.Page('home').key([], '')

@@ -64,10 +64,18 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = [
-            'id', 'titles', 'data_status', 'status', 'stage', 'in_aggregates', 'value_usd', 'value_basis',
-            'value_year', 'unconverted_count', 'sectors', *services.PROJECT_FIELDS,
+            'id', 'titles', 'data_status', 'status', 'stage', 'counting', 'in_aggregates', 'value_usd',
+            'value_basis', 'value_year', 'unconverted_count', 'sectors', *services.PROJECT_FIELDS,
         ]  # fmt: skip
-        read_only_fields = ['stage', 'in_aggregates', 'value_usd', 'value_basis', 'value_year', 'unconverted_count']
+        read_only_fields = [
+            'stage',
+            'counting',
+            'in_aggregates',
+            'value_usd',
+            'value_basis',
+            'value_year',
+            'unconverted_count',
+        ]
         extra_kwargs = {f'title_{language}': {'write_only': True} for language in ('en', 'ru', 'zh', 'uz')}
 
     def get_data_status(self, project) -> str:
@@ -320,8 +328,16 @@ class ClaimSerializer(serializers.Serializer):
     publisher = serializers.CharField(source='source.publisher')
 
 
+class AmountSerializer(serializers.Serializer):
+    projects = serializers.IntegerField()
+    value_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+    illustrative_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
 class SummarySerializer(serializers.Serializer):
-    total_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+    total_usd = serializers.DecimalField(
+        max_digits=20, decimal_places=2, help_text='Committed, in implementation and completed projects only.'
+    )
     illustrative_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
     projects_visible = serializers.IntegerField()
     projects_counted = serializers.IntegerField()
@@ -330,6 +346,15 @@ class SummarySerializer(serializers.Serializer):
     unconverted_amounts = serializers.IntegerField()
     excluded = serializers.DictField(child=serializers.IntegerField())
     by_stage = GroupSerializer(many=True)
+    pipeline = AmountSerializer(help_text='Proposals and negotiations: beside the total, never in it.')
+    not_counted = serializers.DictField(
+        child=AmountSerializer(),
+        help_text=(
+            'umbrellas: umbrella agreements whose parts are recorded (the parts are counted); unallocated: '
+            'what those frameworks hold beyond their recorded parts; cancelled; suspended; '
+            'uncommitted_disbursements: disbursements to projects that record no commitment.'
+        ),
+    )
     announced = ClaimSerializer(many=True, source='claims')
     coverage = serializers.SerializerMethodField()
 
@@ -345,7 +370,6 @@ class PortfolioSummaryView(APIView):
     @extend_schema(responses=SummarySerializer)
     def get(self, request):
         summary = selectors.summary(request.user)
-        summary.illustrative_usd = selectors.illustrative_total(request.user)
         return Response(SummarySerializer(summary).data)
 
 

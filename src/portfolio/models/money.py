@@ -51,6 +51,18 @@ class Transaction(PartOfProject, ChangeLoggedModel):
         verbose_name=_('superseded by'),
         help_text=_('A revision replaces this amount; it no longer counts.'),
     )
+    passes_on = models.ForeignKey(
+        'self',
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name='passed_on_by',
+        verbose_name=_('passes on'),
+        help_text=_(
+            'An outgoing commitment that on-lends an incoming commitment of this project names it: the money '
+            'is counted once, as the incoming commitment, and credited to its original financier.'
+        ),
+    )
     interest_rate = models.DecimalField(_('interest rate (%)'), max_digits=6, decimal_places=3, null=True, blank=True)
     maturity_years = models.DecimalField(_('maturity (years)'), max_digits=5, decimal_places=1, null=True, blank=True)
     grace_years = models.DecimalField(_('grace period (years)'), max_digits=5, decimal_places=1, null=True, blank=True)
@@ -73,10 +85,41 @@ class Transaction(PartOfProject, ChangeLoggedModel):
         indexes = [models.Index(fields=['project', 'type'], name='portfolio_tx_project_type_idx')]
         constraints = [
             models.CheckConstraint(condition=models.Q(value__gt=0), name='portfolio_transaction_value_positive'),
+            models.CheckConstraint(
+                condition=models.Q(passes_on__isnull=True) | models.Q(type=TransactionType.OUTGOING_COMMITMENT),
+                name='portfolio_transaction_passes_on_outgoing',
+                violation_error_message=_('Only an outgoing commitment passes on an incoming commitment.'),
+            ),
         ]
 
     def __str__(self):
         return f'{self.get_type_display()} {self.value} {self.currency_id} ({self.value_date})'
+
+    def clean(self):
+        super().clean()
+        passed = self.passes_on
+        if passed is None:
+            return
+        if self.type != TransactionType.OUTGOING_COMMITMENT:
+            raise ValidationError({'passes_on': _('Only an outgoing commitment passes on an incoming commitment.')})
+        if (
+            passed.pk == self.pk
+            or passed.project_id != self.project_id
+            or passed.type != TransactionType.INCOMING_COMMITMENT
+        ):
+            raise ValidationError(
+                {'passes_on': _('An amount can only pass on an incoming commitment of the same project.')}
+            )
+        if self.currency_id != passed.currency_id or (self.value is not None and self.value > passed.value):
+            raise ValidationError(
+                {
+                    'passes_on': _(
+                        'An on-lent amount passes on at most the incoming commitment it names, in its currency '
+                        '(%(value)s %(currency)s); record any more as a commitment of its own.'
+                    )
+                    % {'value': f'{passed.value:,}', 'currency': passed.currency_id}
+                }
+            )
 
 
 def one_year_after(day: datetime.date) -> datetime.date:

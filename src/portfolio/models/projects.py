@@ -10,6 +10,7 @@ from hamkor.fields import AmountField
 from hamkor.models import STRICTEST_VISIBILITY, ChangeLoggedMixin, ChangeLoggedModel, localized
 from organizations.models import Organization
 from portfolio.choices import (
+    Counting,
     ParticipantRole,
     ProjectStatus,
     Region,
@@ -90,7 +91,9 @@ class Project(ChangeLoggedModel):
 
     # Derived for aggregation (see docs/portfolio-aggregation.md).
     stage = models.CharField(_('stage'), max_length=16, choices=Stage.choices, editable=False)
-    in_aggregates = models.BooleanField(_('counted in aggregates'), default=False, editable=False)
+    counting = models.CharField(
+        _('counted as'), max_length=10, choices=Counting.choices, default=Counting.PIPELINE, editable=False
+    )
     value_usd = AmountField(_('value (USD)'), null=True, editable=False)
     value_basis = models.CharField(
         _('value from'), max_length=12, choices=ValueBasis.choices, default=ValueBasis.NONE, editable=False
@@ -103,7 +106,7 @@ class Project(ChangeLoggedModel):
     change_log_exclude = (
         'last_updated',
         'stage',
-        'in_aggregates',
+        'counting',
         'value_usd',
         'value_basis',
         'value_year',
@@ -119,7 +122,7 @@ class Project(ChangeLoggedModel):
             ('view_restricted_project', _('Can see restricted projects')),
         ]
         indexes = [
-            models.Index(fields=['in_aggregates', 'stage'], name='portfolio_project_agg_idx'),
+            models.Index(fields=['counting', 'stage'], name='portfolio_project_counting_idx'),
             models.Index(fields=['visibility', 'status'], name='portfolio_project_vis_idx'),
             # The list pages: visible projects in identifier order, or by value, a page at a time.
             models.Index(fields=['visibility', 'identifier'], name='portfolio_project_vis_id_idx'),
@@ -129,7 +132,7 @@ class Project(ChangeLoggedModel):
             models.Index(
                 fields=[
                     'visibility',
-                    'in_aggregates',
+                    'counting',
                     'stage',
                     'is_umbrella',
                     'is_illustrative',
@@ -160,6 +163,11 @@ class Project(ChangeLoggedModel):
 
     def __str__(self):
         return f'{self.identifier} {self.title}'
+
+    @property
+    def in_aggregates(self) -> bool:
+        """Counted in the registered total (the headline)."""
+        return self.counting == Counting.HEADLINE
 
     def change_log_visibility(self) -> str:
         return self.visibility

@@ -21,7 +21,7 @@ from core.fx import RateUnavailable, convert
 from hamkor.permissions import require, user_of
 from organizations.models import Organization
 from portfolio.aggregation import refresh_projects
-from portfolio.choices import LIFECYCLE, PART_LEVELS, ProjectStatus, Visibility
+from portfolio.choices import LIFECYCLE, PART_LEVELS, REVISION_FAMILIES, ProjectStatus, TransactionType, Visibility
 from portfolio.models import (
     Budget,
     CooperationSector,
@@ -411,6 +411,7 @@ TRANSACTION_FIELDS = (
     'finance_type',
     'provider',
     'description',
+    'passes_on',
     'interest_rate',
     'maturity_years',
     'grace_years',
@@ -443,6 +444,32 @@ def check_transaction(tx: Transaction) -> None:
     check_value_date(tx.value_date)
 
 
+def check_revision(revised: Transaction, revision: Transaction) -> None:
+    """A revision replaces an amount of its own family: a pledge or commitment by a pledge or
+    commitment of the same direction (an outgoing pledge becomes an outgoing commitment), any
+    other amount by one of its type; a disbursement never replaces a commitment."""
+    if revised.project_id != revision.project_id:
+        raise ValidationError({'supersedes': _('A revision must belong to the same project.')})
+    family = next((types for types in REVISION_FAMILIES if revised.type in types), {revised.type})
+    if revision.type not in family:
+        labels = {code: str(TransactionType(code).label) for code in (revision.type, revised.type, *family)}
+        raise ValidationError(
+            {
+                'supersedes': _(
+                    'An amount of type “%(revision)s” cannot revise one of type “%(revised)s”: a revision is '
+                    'an amount of the same family (%(family)s).'
+                )
+                % {
+                    'revision': labels[revision.type],
+                    'revised': labels[revised.type],
+                    'family': ', '.join(labels[code] for code in sorted(family, key=int)),
+                }
+            }
+        )
+    if revised.superseded_by_id is not None:
+        raise ValidationError({'supersedes': _('This amount is already revised: revise its latest revision.')})
+
+
 @transaction.atomic
 def add_transaction(*, project: Project, actor, supersedes: Transaction | None = None, **values) -> Transaction:
     """Record an amount; `supersedes` names the earlier amount this one revises (it stops counting)."""
@@ -452,8 +479,8 @@ def add_transaction(*, project: Project, actor, supersedes: Transaction | None =
         raise TypeError(f'not fields of a transaction: {", ".join(sorted(unknown))}')
     tx = Transaction(project=project, **values)
     check_transaction(tx)
-    if supersedes is not None and supersedes.project_id != project.pk:
-        raise ValidationError({'supersedes': _('A revision must belong to the same project.')})
+    if supersedes is not None:
+        check_revision(supersedes, tx)
     apply_conversion(tx)
     tx.save()
     if supersedes is not None:

@@ -37,8 +37,10 @@ def test_a_rename_keeps_the_totals_without_reading_the_amounts_and_replaces_the_
 
 
 def test_an_edit_the_aggregates_read_recomputes_them(make_project):
-    parent = make_project('E-UMB', is_umbrella=True, money=[('11', '9000000', 'USD', '2024-02-01')])
-    child = make_project('E-PART', money=[('11', '1000000', 'USD', '2024-02-01')])
+    parent = make_project(
+        'E-UMB', status='agreement_signed', is_umbrella=True, money=[('11', '9000000', 'USD', '2024-02-01')]
+    )
+    child = make_project('E-PART', status='agreement_signed', money=[('11', '1000000', 'USD', '2024-02-01')])
     assert Project.objects.get(pk=parent.pk).in_aggregates is True
 
     edit(child, parent=parent)

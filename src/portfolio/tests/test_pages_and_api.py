@@ -24,13 +24,22 @@ def test_demo_dashboard_shows_the_announced_figure_beside_the_registered_total(c
     summary = response.context['summary']
     page = response.content.decode()
 
-    assert summary.total_usd == Decimal('1325510949.28')
+    # Counted: the completed, committed and in-implementation projects with amounts (the gasification
+    # pledge, in negotiation, is the pipeline; the green-energy framework's part counts, not it).
+    drip, solar, copper, signalling = (Decimal(v) for v in ('17397103.38', '400836029.43', '450000000', '107277816.47'))
+    assert summary.total_usd == drip + solar + copper + signalling
     assert [(claim.comparator, claim.value_usd) for claim, _ in summary.coverage] == [('gt', Decimal('60000000000.00'))]
-    assert [round(ratio, 4) for _, ratio in summary.coverage] == [Decimal('0.0221')]
-    assert (summary.projects_counted, summary.projects_with_value, summary.projects_without_amount) == (16, 5, 11)
-    assert (summary.unconverted_amounts, summary.excluded) == (1, {'cancelled': 1, 'suspended': 0, 'umbrellas': 1})
-    assert 'more than $60 billion' in page and '$1.33 billion' in page and 'Coverage 2.2 %' in page
-    assert response.context['illustrative_usd'] == summary.total_usd  # every amount of the demo is illustrative
+    assert [round(ratio, 4) for _, ratio in summary.coverage] == [Decimal('0.0163')]
+    assert (summary.projects_counted, summary.projects_with_value, summary.projects_without_amount) == (5, 4, 1)
+    assert (summary.pipeline.projects, summary.pipeline.value_usd) == (11, Decimal('350000000.00'))
+    assert (summary.unconverted_amounts, summary.excluded) == (1, {'umbrellas': 1, 'cancelled': 1, 'suspended': 0})
+    assert summary.not_counted['unallocated'].value_usd == Decimal('5000000000') - solar
+    assert 'more than $60 billion' in page and 'Coverage 1.6 %' in page
+    assert summary.illustrative_usd == summary.total_usd  # every amount of the demo is illustrative
+    without_amount = '/portfolio/projects/?counting=headline&amp;value_basis=none'
+    assert without_amount in page
+    listed = client.get('/api/projects/?counting=headline&value_basis=none').json()
+    assert [project['identifier'] for project in listed['results']] == ['UZ-KG-CN-RAILWAY']
     assert 'comes from illustrative records' in page
 
 

@@ -64,7 +64,6 @@ def dashboard_model(user) -> dict:
         'breakdowns': breakdowns,
         'charts': charts,
         'titles': DIMENSION_TITLES,
-        'illustrative_usd': selectors.illustrative_total(user),
     }
     model['body'] = str(render_to_string('portfolio/_dashboard_body.html', model))
     model['titles'] = {key: str(title) for key, title in DIMENSION_TITLES.items()}
