@@ -162,8 +162,9 @@ def _summary_stats(projects) -> dict:
             for measure, function in (('projects', Count), ('value', Sum))
         },
     )
-    # The parts of umbrella frameworks (every reader of an umbrella sees all its parts: PART_LEVELS)
-    parts = projects.filter(parent__counting=Counting.FRAMEWORK).aggregate(
+    # The parts of the frameworks the reader sees (who sees an umbrella sees all its parts:
+    # PART_LEVELS); a part of a hidden one takes up nothing the reader is shown.
+    parts = projects.filter(parent__in=projects.filter(counting=Counting.FRAMEWORK)).aggregate(
         value=Sum('value_usd'), illustrative=Sum('value_usd', filter=Q(is_illustrative=True))
     )
     framework, framework_illustrative = stats['framework_value'], stats['framework_illustrative']

@@ -171,3 +171,15 @@ def test_an_on_lent_amount_passes_on_at_most_what_came_in_and_only_as_an_outgoin
     other = Project.objects.get(identifier='REV')
     with pytest.raises(ValidationError, match='only pass on an incoming commitment of the same project'):
         add(other, OUT_COMMITMENT, 10 * M, passes_on=incoming)
+
+
+def test_a_part_of_an_umbrella_the_reader_may_not_see_takes_up_nothing_of_the_frameworks_it_sees(
+    make_project, scenario
+):
+    hidden = make_project('HIDDEN-UMB', status='agreement_signed', is_umbrella=True, visibility='restricted')
+    add(hidden, IN_COMMITMENT, 900 * M)
+    make_project('PUBLIC-PART', status='agreement_signed', parent=hidden, visibility='public')
+    add(Project.objects.get(identifier='PUBLIC-PART'), IN_COMMITMENT, 600 * M)
+
+    public = selectors.summary(None).not_counted
+    assert (public['umbrellas'].value_usd, public['unallocated'].value_usd) == (10 * BN, 10 * BN - 7 * BN)
