@@ -73,8 +73,31 @@ def refresh_projects(project_ids) -> None:
             cursor.execute('ANALYZE ' + ', '.join(connection.ops.quote_name(t._meta.db_table) for t in tables))
     for start in range(0, len(ids), BATCH):
         _refresh_batch(ids[start : start + BATCH])
+    refuse_negative_values(ids)
     refuse_value_at_two_levels(ids)
     replace_token()
+
+
+def refuse_negative_values(ids) -> None:
+    """Reversals take back what was committed (or pledged), never more: a project's value below
+    zero is refused, with the amounts that make it."""
+    negative = Project.objects.filter(value_usd__lt=0)
+    if len(ids) < LARGE_REFRESH:
+        negative = negative.filter(pk__in=ids)
+    project = negative.order_by('pk').first()
+    if project is not None:
+        raise ValidationError(
+            _(
+                'The %(basis)s of %(project)s add up to less than zero (%(value)s USD): a reversal may not '
+                'take back more than was recorded.'
+            )
+            % {
+                'basis': project.get_value_basis_display().lower(),
+                'project': project.identifier,
+                'value': f'{project.value_usd:,}',
+            },
+            code='negative_value',
+        )
 
 
 def refuse_value_at_two_levels(ids) -> None:
@@ -156,7 +179,8 @@ def _refresh_batch(ids: list[int]) -> None:
         ),
         value_usd=of_counted(Sum('value_usd')),
         unconverted_count=Coalesce(of_counted(Count('id', filter=Q(value_usd__isnull=True))), 0),
-        value_year=of_counted(Min(ExtractYear('value_date'))),
+        # the earliest amount that adds to the value: converted, and not zero
+        value_year=of_counted(Min(ExtractYear('value_date'), filter=Q(value_usd__isnull=False) & ~Q(value=0))),
     )
 
     values = dict(Project.objects.filter(pk__in=ids).values_list('pk', 'value_usd'))

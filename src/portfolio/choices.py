@@ -127,6 +127,30 @@ class FinanceType(models.TextChoices):
     GUARANTEE = '1100', _('Guarantee')
 
 
+class FlowClass(models.TextChoices):
+    """What kind of money an amount is, in AidData's classes of official finance (which follow
+    the OECD's flow types) and IATI's FlowType codelist; blank when the source does not say."""
+
+    ODA = 'oda', _('Official development assistance (ODA-like)')
+    OOF = 'oof', _('Other official flows (OOF-like)')
+    VAGUE = 'vague', _('Vague official finance (ODA or OOF not decidable)')
+    EXPORT_CREDIT = 'export_credit', _('Officially supported export credit')
+    PRIVATE = 'private', _('FDI and private finance')
+
+
+# IATI 2.03 FlowType codes → flow class (IATI has no code for AidData's "vague" class)
+FLOW_CLASS_OF_IATI_FLOW_TYPE = {
+    '10': FlowClass.ODA,
+    '20': FlowClass.OOF,
+    '21': FlowClass.OOF,  # non-export credit OOF
+    '22': FlowClass.EXPORT_CREDIT,
+    '30': FlowClass.PRIVATE,  # private development finance
+    '35': FlowClass.PRIVATE,  # private market
+    '36': FlowClass.PRIVATE,  # private foreign direct investment
+    '37': FlowClass.PRIVATE,  # other private flows at market terms
+}
+
+
 class ValueBasis(models.TextChoices):
     """Which transactions a project's value in the aggregates comes from."""
 

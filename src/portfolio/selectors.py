@@ -6,13 +6,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from core.models import CodelistItem, ObjectChange
+from hamkor.pagecache import release
 from organizations.models import Organization
-from portfolio.choices import Counting, Region, Stage, TransactionType, ValueBasis
+from portfolio.choices import Counting, FlowClass, Region, Stage, TransactionType, ValueBasis
 from portfolio.filters import ProjectFilter
-from portfolio.models import DOCUMENT_CATEGORY_CODELIST, CooperationSector, Project, ProjectSector, Transaction
+from portfolio.models import (
+    DOCUMENT_CATEGORY_CODELIST,
+    CooperationSector,
+    Participant,
+    Project,
+    ProjectSector,
+    Transaction,
+)
 from portfolio.models.state import current_token
 from portfolio.querysets import visible_levels
 from sources.models import Citation, Claim
@@ -28,7 +36,9 @@ def key_from_url(key: str) -> str:
     return NOT_STATED if key == NOT_STATED_IN_URL else key
 
 
-DIMENSIONS = ('stage', 'sector', 'region', 'financier', 'year')
+DIMENSIONS = ('stage', 'sector', 'region', 'financier', 'flow', 'year')
+# Dimensions of the amounts that make the value, not of the projects
+AMOUNT_DIMENSIONS = {'financier': 'provider', 'flow': 'flow_class'}
 COUNTED_STAGES = (Stage.COMMITTED, Stage.IMPLEMENTATION, Stage.COMPLETED)  # the headline's
 
 
@@ -38,6 +48,7 @@ class Group:
     label: str
     projects: int
     value_usd: Decimal
+    illustrative_usd: Decimal = ZERO  # of value_usd, from illustrative records
 
 
 @dataclass(frozen=True)
@@ -91,12 +102,13 @@ def visible_projects(user):
 def cached(user, name: str, compute):
     """Reuse a computation over the projects this user may see until the portfolio next changes.
 
-    The key holds the portfolio's state token (replaced by every write that can change a total)
-    and the visibility levels of the user, so users who see the same projects share the result
+    The key holds the release (hamkor.pagecache.release: a new one may compute other figures),
+    the portfolio's state token (replaced by every write that can change a total) and the
+    visibility levels of the user, so users who see the same projects share the result
     and no one is ever served a figure computed over projects they may not see.
     """
     levels = ','.join(sorted(visible_levels(user)))
-    key = f'portfolio:{current_token()}:{levels}:{name}'
+    key = f'portfolio:{release()}:{current_token()}:{levels}:{name}'
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -156,10 +168,14 @@ def _summary_stats(projects) -> dict:
         **by_counting,
         **{
             f'{stage}_{measure}': function(
-                'id' if measure == 'projects' else 'value_usd', filter=headline & Q(stage=stage)
+                'id' if measure == 'projects' else 'value_usd', filter=headline & Q(stage=stage, **only)
             )
             for stage in COUNTED_STAGES
-            for measure, function in (('projects', Count), ('value', Sum))
+            for measure, function, only in (
+                ('projects', Count, {}),
+                ('value', Sum, {}),
+                ('illustrative', Sum, {'is_illustrative': True}),
+            )
         },
     )
     # The parts of the frameworks the reader sees (who sees an umbrella sees all its parts:
@@ -190,16 +206,22 @@ def _summary_stats(projects) -> dict:
 
 
 def breakdown(user, dimension: str) -> list[Group]:
-    """The headline split by stage, sector, region, financier or year, largest first."""
+    """The headline split by stage, sector, region, financier, flow class or year, largest first."""
     if dimension not in DIMENSIONS:
         raise ValueError(f'unknown dimension {dimension!r}; expected one of {", ".join(DIMENSIONS)}')
     if dimension == 'stage':
         stats = summary_stats(user)
-        rows = [(stage, stats[f'{stage}_projects'], stats[f'{stage}_value']) for stage in COUNTED_STAGES]
+        rows = [
+            (stage, stats[f'{stage}_projects'], stats[f'{stage}_value'], stats[f'{stage}_illustrative'])
+            for stage in COUNTED_STAGES
+        ]
     else:
         rows = cached(user, f'breakdown:{dimension}', lambda: group_rows(visible_projects(user).counted(), dimension))
-    labels = group_labels(dimension, [key for key, _, _ in rows])
-    groups = [Group(key, labels.get(key, ''), projects, cents(value)) for key, projects, value in rows]
+    labels = group_labels(dimension, [row[0] for row in rows])
+    groups = [
+        Group(key, labels.get(key, ''), projects, cents(value), cents(illustrative))
+        for key, projects, value, illustrative in rows
+    ]
     if dimension == 'stage':
         return groups
     if dimension == 'year':
@@ -207,28 +229,48 @@ def breakdown(user, dimension: str) -> list[Group]:
     return _ordered(groups)
 
 
-def group_rows(counted, dimension: str) -> list[tuple[str, int, Decimal | None]]:
-    """(group key, projects, value) for every group of a dimension; keys are strings, '' = not stated."""
+def group_rows(counted, dimension: str) -> list[tuple[str, int, Decimal | None, Decimal | None]]:
+    """(group key, projects, value, of which illustrative) for every group of a dimension; keys
+    are strings, '' = not stated."""
+    of_illustrative = Q(project__is_illustrative=True)
     if dimension == 'sector':
         shares = (
             ProjectSector.objects.filter(project__in=counted)
             .values_list('sector__code')
-            .annotate(projects=Count('project', distinct=True), value=Sum('value_usd'))
+            .annotate(
+                projects=Count('project', distinct=True),
+                value=Sum('value_usd'),
+                illustrative=Sum('value_usd', filter=of_illustrative),
+            )
             .order_by()
         )
-        unassigned = counted.filter(sectors__isnull=True).aggregate(projects=Count('id'), value=Sum('value_usd'))
-        return [*shares, (NOT_STATED, unassigned['projects'], unassigned['value'])]
-    if dimension == 'financier':
+        unassigned = counted.filter(sectors__isnull=True).aggregate(
+            projects=Count('id'), value=Sum('value_usd'), illustrative=Sum('value_usd', filter=Q(is_illustrative=True))
+        )
+        return [*shares, (NOT_STATED, unassigned['projects'], unassigned['value'], unassigned['illustrative'])]
+    if dimension in AMOUNT_DIMENSIONS:
         rows = (
             Transaction.objects.filter(project__in=counted, counts_in_value=True, value_usd__isnull=False)
-            .values_list('provider')
-            .annotate(projects=Count('project', distinct=True), value=Sum('value_usd'))
+            .values_list(AMOUNT_DIMENSIONS[dimension])
+            .annotate(
+                projects=Count('project', distinct=True),
+                value=Sum('value_usd'),
+                illustrative=Sum('value_usd', filter=of_illustrative),
+            )
             .order_by()
         )
     else:
         column = {'region': 'region', 'year': 'value_year'}[dimension]
-        rows = counted.values_list(column).annotate(projects=Count('id'), value=Sum('value_usd')).order_by()
-    return [(str(key) if key is not None else NOT_STATED, projects, value) for key, projects, value in rows]
+        rows = (
+            counted.values_list(column)
+            .annotate(
+                projects=Count('id'),
+                value=Sum('value_usd'),
+                illustrative=Sum('value_usd', filter=Q(is_illustrative=True)),
+            )
+            .order_by()
+        )
+    return [(str(key) if key is not None else NOT_STATED, *rest) for key, *rest in rows]
 
 
 def group_labels(dimension: str, keys: list[str]) -> dict[str, str]:
@@ -239,6 +281,8 @@ def group_labels(dimension: str, keys: list[str]) -> dict[str, str]:
         return {key: str(label) for key, label in Region.choices}
     if dimension == 'sector':
         return {sector.code: sector.name for sector in CooperationSector.objects.all()}
+    if dimension == 'flow':
+        return {key: str(label) for key, label in FlowClass.choices}
     if dimension == 'financier':
         ids = [int(key) for key in keys if key]
         return {str(org.pk): org.name for org in Organization.objects.filter(pk__in=ids)}
@@ -294,13 +338,14 @@ def drill_down(user, dimension: str, key: str) -> list[Contribution]:
             Contribution(share.project, share.value_usd)
             for share in shares.order_by('-value_usd', 'project__identifier')
         ]
-    if dimension == 'financier':
+    if dimension in AMOUNT_DIMENSIONS:
         transactions = Transaction.objects.filter(project__in=counted, counts_in_value=True, value_usd__isnull=False)
-        transactions = (
-            transactions.filter(provider__isnull=True)
-            if key == NOT_STATED
-            else transactions.filter(provider_id=int(key))
-        )
+        if dimension == 'flow':
+            transactions = transactions.filter(flow_class=key)
+        elif key == NOT_STATED:
+            transactions = transactions.filter(provider__isnull=True)
+        else:
+            transactions = transactions.filter(provider_id=int(key))
         totals = transactions.values('project').annotate(value=Sum('value_usd')).order_by('-value')
         projects = Project.objects.in_bulk([row['project'] for row in totals])
         return [Contribution(projects[row['project']], cents(row['value'])) for row in totals]
@@ -309,11 +354,23 @@ def drill_down(user, dimension: str, key: str) -> list[Contribution]:
 
 def organization_projects(user, organization):
     """The projects `user` may see in which `organization` takes part or finances an amount
-    (a part of the organization's page, registered in apps.py)."""
-    visible = Project.objects.visible_to(user)
-    projects = visible.filter(participants__organization=organization).distinct()
-    financed = visible.filter(transactions__provider=organization).distinct()
-    return (projects | financed).distinct().order_by('identifier')
+    (a part of the organization's page, registered in apps.py), each with what the organization
+    finances of its value (`financed_usd`)."""
+    takes_part = Exists(Participant.objects.filter(project=OuterRef('pk'), organization=organization))
+    finances = Transaction.objects.filter(project=OuterRef('pk'), provider=organization)
+    financed = (
+        finances.filter(counts_in_value=True)
+        .order_by()
+        .values('project')
+        .annotate(total=Sum('value_usd'))
+        .values('total')
+    )
+    return (
+        Project.objects.visible_to(user)
+        .filter(takes_part | Exists(finances))
+        .annotate(financed_usd=Subquery(financed))
+        .order_by('identifier')
+    )
 
 
 #

@@ -315,6 +315,9 @@ class GroupSerializer(serializers.Serializer):
     label = serializers.CharField()
     projects = serializers.IntegerField()
     value_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+    illustrative_usd = serializers.DecimalField(
+        max_digits=20, decimal_places=2, help_text='Of value_usd, from illustrative (demonstration) records.'
+    )
 
 
 @extend_schema_serializer(component_name='AnnouncedFigure')  # sources.api has its own Claim

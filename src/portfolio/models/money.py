@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hamkor.fields import AmountField
 from hamkor.models import ChangeLoggedModel
 from organizations.models import Organization
-from portfolio.choices import BudgetStatus, BudgetType, FinanceType, TransactionType
+from portfolio.choices import BudgetStatus, BudgetType, FinanceType, FlowClass, TransactionType
 from portfolio.models.projects import PartOfProject, Project
 
 
@@ -23,7 +23,13 @@ class Transaction(PartOfProject, ChangeLoggedModel):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='transactions')
     type = models.CharField(_('type'), max_length=2, choices=TransactionType.choices)
-    value = AmountField(_('value'), validators=[MinValueValidator(Decimal('0.01'))])
+    # Of any sign, as in IATI: a negative amount reverses or corrects earlier ones of its type (a
+    # reversed disbursement reduces the disbursements, a negative commitment the commitments), a
+    # zero one records that nothing was committed or paid. What a project's value adds up to may
+    # not be negative (portfolio.aggregation).
+    value = AmountField(
+        _('value'), help_text=_('Negative for a reversal or a correction of earlier amounts of this type.')
+    )
     currency = models.ForeignKey(
         'core.Currency',
         on_delete=models.PROTECT,
@@ -33,6 +39,9 @@ class Transaction(PartOfProject, ChangeLoggedModel):
     )
     value_date = models.DateField(_('value date'))
     finance_type = models.CharField(_('finance type'), max_length=4, choices=FinanceType.choices, blank=True)
+    flow_class = models.CharField(
+        _('flow class'), max_length=14, choices=FlowClass.choices, blank=True, help_text=_('Blank: not stated.')
+    )
     provider = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -84,7 +93,6 @@ class Transaction(PartOfProject, ChangeLoggedModel):
         verbose_name_plural = _('transactions')
         indexes = [models.Index(fields=['project', 'type'], name='portfolio_tx_project_type_idx')]
         constraints = [
-            models.CheckConstraint(condition=models.Q(value__gt=0), name='portfolio_transaction_value_positive'),
             models.CheckConstraint(
                 condition=models.Q(passes_on__isnull=True) | models.Q(type=TransactionType.OUTGOING_COMMITMENT),
                 name='portfolio_transaction_passes_on_outgoing',

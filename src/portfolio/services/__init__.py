@@ -409,6 +409,7 @@ TRANSACTION_FIELDS = (
     'currency',
     'value_date',
     'finance_type',
+    'flow_class',
     'provider',
     'description',
     'passes_on',

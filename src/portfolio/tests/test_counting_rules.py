@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
 
 from core.models import Currency
 from hamkor.permissions import SYSTEM
@@ -20,10 +21,11 @@ OUT_COMMITMENT, DISBURSEMENT, IN_COMMITMENT, OUT_PLEDGE, IN_PLEDGE = '2', '3', '
 BN, M = Decimal('1000000000'), Decimal('1000000')
 
 
-def add(project, kind, value, *, provider=None, supersedes=None, passes_on=None, day='2024-03-01'):
+def add(project, kind, value, *, provider=None, supersedes=None, passes_on=None, day='2024-03-01', flow=''):
     return services.add_transaction(
         actor=SYSTEM, project=project, type=kind, value=value, currency=Currency.objects.get(code='USD'),
         value_date=datetime.date.fromisoformat(day), provider=provider, supersedes=supersedes, passes_on=passes_on,
+        flow_class=flow,
     )  # fmt: skip
 
 
@@ -39,7 +41,7 @@ def scenario(make_project, bank, ministry):
     umbrella = make_project('UMB', status='agreement_signed', is_umbrella=True)
     add(umbrella, IN_COMMITMENT, 10 * BN)
     part_a = make_project('UMB-A', status='implementation', parent=umbrella)
-    add(part_a, IN_COMMITMENT, 3 * BN)
+    add(part_a, IN_COMMITMENT, 3 * BN, flow='oof')
     part_b = make_project('UMB-B', status='agreement_signed', parent=umbrella)
     add(part_b, IN_COMMITMENT, 4 * BN)
 
@@ -48,8 +50,8 @@ def scenario(make_project, bank, ministry):
     add(revised, IN_COMMITMENT, Decimal('1.2') * BN, supersedes=pledge, day='2023-02-01')
 
     on_lent = make_project('ONLEND', status='agreement_signed')
-    incoming = add(on_lent, IN_COMMITMENT, 200 * M, provider=bank)
-    add(on_lent, OUT_COMMITMENT, 200 * M, provider=ministry, passes_on=incoming)
+    incoming = add(on_lent, IN_COMMITMENT, 200 * M, provider=bank, flow='export_credit')
+    add(on_lent, OUT_COMMITMENT, 200 * M, provider=ministry, passes_on=incoming, flow='private')
 
     whole = make_project('WHOLE', status='agreement_signed')
     add(whole, IN_COMMITMENT, 500 * M)
@@ -104,6 +106,8 @@ def test_every_breakdown_adds_up_to_the_headline_and_on_lent_money_is_credited_t
     }
     financiers = {group.label: group.value_usd for group in selectors.breakdown(None, 'financier')}
     assert financiers == {'China Development Bank': 200 * M, '': total - 200 * M}
+    flows = {group.key: group.value_usd for group in selectors.breakdown(None, 'flow')}
+    assert flows == {'oof': 3 * BN, 'export_credit': 200 * M, '': total - 3 * BN - 200 * M}  # not the on-lent
     years = {group.key: group.value_usd for group in selectors.breakdown(None, 'year')}
     # the revision's year; the projects without a value have none
     assert years == {'2023': Decimal('1.2') * BN, '2024': total - Decimal('1.2') * BN, '': Decimal('0.00')}
@@ -183,3 +187,74 @@ def test_a_part_of_an_umbrella_the_reader_may_not_see_takes_up_nothing_of_the_fr
 
     public = selectors.summary(None).not_counted
     assert (public['umbrellas'].value_usd, public['unallocated'].value_usd) == (10 * BN, 10 * BN - 7 * BN)
+
+
+def add_in(project, kind, value, currency, day):
+    return services.add_transaction(
+        actor=SYSTEM, project=project, type=kind, value=Decimal(value), currency=Currency.objects.get(code=currency),
+        value_date=datetime.date.fromisoformat(day),
+    )  # fmt: skip
+
+
+def test_reversals_reduce_what_they_reverse_and_never_below_zero(make_project):
+    committed = make_project('REVERSED', status='agreement_signed')
+    add(committed, IN_COMMITMENT, 100 * M)
+    add(committed, IN_COMMITMENT, -30 * M)
+    paid = make_project('PAID-BACK', status='implementation')
+    add(paid, DISBURSEMENT, 20 * M)
+    add(paid, DISBURSEMENT, -5 * M)
+
+    summary = selectors.summary(None)
+    assert summary.total_usd == 100 * M - 30 * M
+    assert summary.not_counted['uncommitted_disbursements'].value_usd == 20 * M - 5 * M
+    with pytest.raises(ValidationError) as refused:
+        add(committed, IN_COMMITMENT, -71 * M)
+    assert refused.value.messages == [
+        'The commitments of REVERSED add up to less than zero (-1,000,000.00 USD): a reversal may not take back '
+        'more than was recorded.'
+    ]
+    assert committed.transactions.count() == 2
+
+
+def test_the_year_is_that_of_the_earliest_converted_amount_that_adds_to_the_value(make_project):
+    project = make_project('YEARS', status='agreement_signed')
+    add_in(project, IN_COMMITMENT, '0', 'USD', '2019-06-01')  # adds nothing
+    add_in(project, IN_COMMITMENT, '40000000', 'UZS', '2005-03-01')  # no rate covers it: not converted
+    add_in(project, IN_COMMITMENT, '10000000', 'USD', '2022-09-01')
+    add_in(project, DISBURSEMENT, '1000000', 'USD', '2021-01-15')  # not part of the value
+
+    project.refresh_from_db()
+    assert (project.value_usd, project.value_basis, project.value_year, project.unconverted_count) == (
+        10 * M,
+        'commitments',
+        2022,
+        1,
+    )
+
+
+def test_every_group_says_how_much_of_it_is_illustrative(make_project, sectors):
+    invented = make_project(
+        'ILL', status='agreement_signed', is_illustrative=True, split={'mining': 75, 'geology': 25}, region='UZ-NW'
+    )
+    add(invented, IN_COMMITMENT, 40 * M, flow='oof')
+    cited = make_project('CITED', status='agreement_signed', split={'mining': 100}, region='UZ-NW')
+    add(cited, IN_COMMITMENT, 10 * M, flow='oof')
+
+    expected = {
+        'stage': {'committed': 40 * M, 'implementation': 0, 'completed': 0},
+        'sector': {'mining': 30 * M, 'geology': 10 * M},
+        'region': {'UZ-NW': 40 * M},
+        'financier': {'': 40 * M},
+        'flow': {'oof': 40 * M},
+        'year': {'2024': 40 * M},
+    }
+    for dimension, shares in expected.items():
+        groups = {group.key: group.illustrative_usd for group in selectors.breakdown(None, dimension)}
+        assert groups == {key: Decimal(value) for key, value in shares.items()} | {
+            key: Decimal('0.00') for key in groups.keys() - shares.keys()
+        }, dimension
+    rows = APIClient().get('/api/portfolio/breakdown/sector/').json()
+    assert {row['key']: row['illustrative_usd'] for row in rows if row['projects']} == {
+        'mining': '30000000.00',
+        'geology': '10000000.00',
+    }

@@ -251,3 +251,21 @@ def test_participants_and_milestones_are_added_from_the_project_page(client_as, 
     assert [(p.organization.name_en, p.role) for p in project.participants.all()] == [('China Development Bank', '1')]
     assert [(m.title, str(m.planned_date)) for m in project.milestones.all()] == [('Feasibility study', '2026-03-01')]
     assert client.get(f'/portfolio/projects/{project.pk}/budget/new/').status_code == 404
+
+
+def test_no_organization_page_shows_an_illustrative_amount_without_the_badge(client, demo):
+    from organizations.models import Organization
+
+    financiers = Organization.objects.filter(provided_transactions__counts_in_value=True).distinct()
+    pages = 0
+    for organization in financiers:
+        page = client.get(organization.get_absolute_url()).content.decode()
+        table = page[page.index('id="organization-projects"') :].split('</table>')[0]
+        rows = [row for row in table.split('<tr>')[2:] if '$' in row]  # the rows that show an amount
+        for project in Project.objects.filter(transactions__provider=organization, transactions__counts_in_value=True):
+            row = next(row for row in rows if f'>{project.identifier}</a>' in row)
+            badged = row.count('badge-amber') == 2  # the project and its amount
+            assert badged is project.is_illustrative, (organization.name_en, project.identifier)
+        pages += 1
+    # Bank of China, China Development Bank, the Export-Import Bank, ICBC: real banks, invented loans
+    assert pages == 4

@@ -178,7 +178,7 @@ def test_a_parent_cycle_is_refused(make_project):
 @pytest.mark.parametrize(
     ('value', 'currency', 'field', 'message'),
     [
-        ('-5', 'USD', 'value', 'Ensure this value is greater than or equal to 0.01.'),
+        ('1.234', 'USD', 'value', 'Ensure that there are no more than 2 decimal places.'),  # negative is a reversal
         ('abc', 'USD', 'value', '“abc” value must be a decimal number.'),
     ],
 )

@@ -24,6 +24,7 @@ DIMENSION_TITLES = {
     'sector': gettext_lazy('By sector'),
     'region': gettext_lazy('By region'),
     'financier': gettext_lazy('By financier'),
+    'flow': gettext_lazy('By flow class'),
     'year': gettext_lazy('By year of commitment'),
 }
 
@@ -46,7 +47,8 @@ def dashboard_model(user) -> dict:
     """Everything the dashboard shows for the projects `user` may see (and only for those)."""
     summary = selectors.summary(user)
     breakdowns = {
-        dimension: selectors.breakdown(user, dimension) for dimension in ('sector', 'financier', 'year', 'region')
+        dimension: selectors.breakdown(user, dimension)
+        for dimension in ('sector', 'financier', 'flow', 'year', 'region')
     }
     charts = {}
     for dimension in ('sector', 'financier'):
