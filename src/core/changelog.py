@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from core.models import ObjectChange
-from hamkor.context import current_change_context
+from hamkor.context import current_change_context, current_change_reason
 from hamkor.models import ChangeLoggedMixin
 
 _BEFORE = '_change_log_before'
@@ -156,6 +156,7 @@ def _change_values(context, instance, action: str, before: dict | None, after: d
         'before': before,
         'after': after,
         'visibility': instance.change_log_visibility(),
+        'reason': current_change_reason()[:500],
     }
 
 

@@ -317,6 +317,7 @@ class ObjectChange(models.Model):
         default='',
         help_text=_('The visibility level of the record the change is about (empty: no restriction).'),
     )
+    reason = models.CharField(_('reason'), max_length=500, blank=True, default='')
 
     objects = ObjectChangeQuerySet.as_manager()
 

@@ -64,3 +64,21 @@ def change_context(
 
 def current_change_context() -> ChangeContext:
     return _current.get() or ChangeContext(channel='cli', request_id='', actor_getter=lambda: None)
+
+
+_reason: ContextVar[str] = ContextVar('hamkor_change_reason', default='')
+
+
+@contextmanager
+def change_reason(reason: str) -> Iterator[None]:
+    """Why the writes made inside the block are made (a correction, a removal): the change log
+    records it beside who made them."""
+    token = _reason.set(reason)
+    try:
+        yield
+    finally:
+        _reason.reset(token)
+
+
+def current_change_reason() -> str:
+    return _reason.get()

@@ -177,6 +177,7 @@ class ChangeSerializer(serializers.ModelSerializer):
             'channel',
             'request_id',
             'action',
+            'reason',
             'app',
             'record_type',
             'object_id',

@@ -18,8 +18,10 @@ from portfolio.models import (
     Budget,
     CooperationSector,
     DocumentLink,
+    Participant,
     PlannedDisbursement,
     Project,
+    Transaction,
 )
 from sources.models import Source
 
@@ -59,13 +61,18 @@ class ProjectSerializer(serializers.ModelSerializer):
     sectors = ProjectSectorSerializer(many=True, required=False)
     parent = VisibleParentField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False)
+    status_reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True,
+        help_text='On creation at a later status than a proposal: why it starts there (the lifecycle asks for a '
+        'reason when steps are skipped); recorded as its first change of status.',
+    )  # fmt: skip
     data_status = serializers.SerializerMethodField()
 
     class Meta:
         model = Project
         fields = [
             'id', 'titles', 'data_status', 'status', 'stage', 'counting', 'in_aggregates', 'value_usd',
-            'value_basis', 'value_year', 'unconverted_count', 'sectors', *services.PROJECT_FIELDS,
+            'value_basis', 'value_year', 'unconverted_count', 'sectors', 'status_reason', *services.PROJECT_FIELDS,
         ]  # fmt: skip
         read_only_fields = [
             'stage',
@@ -96,7 +103,8 @@ class ProjectSerializer(serializers.ModelSerializer):
         return services.create_project(actor=self.context['request'].user, sectors=sectors, **validated_data)
 
     def update(self, instance, validated_data):
-        validated_data.pop('status', None)
+        validated_data.pop('status', None)  # a change of status is an action of its own
+        validated_data.pop('status_reason', None)
         return services.update_project(
             project=instance,
             actor=self.context['request'].user,
@@ -150,6 +158,56 @@ class DocumentLinkSerializer(serializers.ModelSerializer):
         extra_kwargs = {f'title_{language}': {'write_only': True} for language in ('en', 'ru', 'zh', 'uz')}
 
 
+class TransactionSerializer(serializers.ModelSerializer):
+    """An amount (IATI `transaction`): of any sign (negative: a reversal or correction), in its
+    currency, with its USD value at the value date (`value_usd` empty and `fx_note` saying why
+    when no rate covers it). `supersedes` names the amount of this project it revises,
+    `passes_on` the incoming commitment an outgoing one on-lends (counted once);
+    `counts_in_value` says whether it makes the project's value (docs/portfolio-aggregation.md)."""
+
+    currency = CurrencyCodeField()
+    supersedes = serializers.PrimaryKeyRelatedField(
+        queryset=Transaction.objects.none(), required=False, allow_null=True, write_only=True,
+        help_text='id of the amount of this project that this one revises (it stops counting).',
+    )  # fmt: skip
+
+    class Meta:
+        model = Transaction
+        fields = [
+            'id', *services.TRANSACTION_FIELDS, 'supersedes', 'superseded_by', 'counts_in_value',
+            *CONVERSION_FIELDS,
+        ]  # fmt: skip
+        read_only_fields = ['superseded_by', 'counts_in_value', *CONVERSION_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        project = self.context.get('project')
+        # Only amounts of this project can be named: another project's ids are answered as unknown.
+        amounts = project.transactions.all() if project is not None else Transaction.objects.none()
+        self.fields['supersedes'].queryset = amounts
+        self.fields['passes_on'].queryset = amounts
+
+
+class CorrectionSerializer(TransactionSerializer):
+    reason = serializers.CharField(write_only=True, help_text='Why the amount is corrected (logged).')
+
+    class Meta(TransactionSerializer.Meta):
+        fields = [*TransactionSerializer.Meta.fields, 'reason']
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text='Why the amount is removed (logged).')
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    """An organization taking part in the project in an IATI OrganisationRole (1 funding, 2
+    accountable, 3 extending, 4 implementing)."""
+
+    class Meta:
+        model = Participant
+        fields = ['id', 'organization', 'role']
+
+
 class RelationSerializer(serializers.Serializer):
     relation = serializers.ChoiceField(choices=services.Relation.ALL)
     identifier = serializers.CharField(max_length=100, help_text='Identifier of the other project.')
@@ -159,13 +217,18 @@ class ProjectDetailSerializer(ProjectSerializer):
     """One project with its budgets, planned disbursements, documents and the linked projects
     the caller may see (the list leaves them out to stay one query per page)."""
 
+    transactions = TransactionSerializer(many=True, read_only=True)
+    participants = ParticipantSerializer(many=True, read_only=True)
     budgets = BudgetSerializer(many=True, read_only=True)
     planned_disbursements = PlannedDisbursementSerializer(many=True, read_only=True)
     documents = DocumentLinkSerializer(many=True, read_only=True)
     linked = serializers.SerializerMethodField()
 
     class Meta(ProjectSerializer.Meta):
-        fields = [*ProjectSerializer.Meta.fields, 'linked', 'budgets', 'planned_disbursements', 'documents']
+        fields = [
+            *ProjectSerializer.Meta.fields, 'linked', 'transactions', 'participants', 'budgets',
+            'planned_disbursements', 'documents',
+        ]  # fmt: skip
 
     def get_linked(self, project) -> list[str]:
         """Identifiers of the linked projects the caller may see."""
@@ -224,6 +287,72 @@ class ProjectViewSet(viewsets.ModelViewSet):
             raise NotFound(f'no such record on project {project.identifier}')
         service(**{keyword: record}, actor=self.request.user)
         return Response(status=204)
+
+    def _amount(self, item) -> Transaction:
+        project = self.get_object()
+        amount = project.transactions.filter(pk=item).first()
+        if amount is None:
+            raise NotFound(f'no such amount on project {project.identifier}')
+        return amount
+
+    @extend_schema(methods=['get'], responses=TransactionSerializer(many=True))
+    @extend_schema(methods=['post'], request=TransactionSerializer, responses={201: TransactionSerializer})
+    @action(detail=True, methods=['get', 'post'], url_name='transactions')
+    @action_permission(CHANGES_PROJECT)
+    def transactions(self, request, pk=None):
+        """The project's amounts; POST records one (validated and converted as the form does)."""
+        project = self.get_object()
+        context = {**self.get_serializer_context(), 'project': project}
+        if request.method == 'GET':
+            amounts = project.transactions.select_related('currency')
+            return Response(TransactionSerializer(amounts, many=True, context=context).data)
+        body = TransactionSerializer(data=request.data, context=context)
+        body.is_valid(raise_exception=True)
+        amount = services.add_transaction(project=project, actor=request.user, **body.validated_data)
+        return Response(TransactionSerializer(amount, context=context).data, status=201)
+
+    @extend_schema(methods=['get'], responses=TransactionSerializer)
+    @extend_schema(methods=['patch'], request=CorrectionSerializer, responses=TransactionSerializer)
+    @extend_schema(methods=['delete'], request=ReasonSerializer, responses={204: None})
+    @action(
+        detail=True, methods=['get', 'patch', 'delete'],
+        url_path=r'transactions/(?P<item>[0-9]+)', url_name='transaction',
+    )  # fmt: skip
+    @action_permission(CHANGES_PROJECT)
+    def transaction(self, request, pk=None, item=None):
+        """One amount; PATCH corrects it, DELETE removes it: both say why (`reason`, logged)."""
+        amount = self._amount(item)
+        context = {**self.get_serializer_context(), 'project': amount.project}
+        if request.method == 'GET':
+            return Response(TransactionSerializer(amount, context=context).data)
+        if request.method == 'DELETE':
+            body = ReasonSerializer(data=request.data or request.query_params)
+            body.is_valid(raise_exception=True)
+            services.remove_transaction(amount=amount, actor=request.user, reason=body.validated_data['reason'])
+            return Response(status=204)
+        body = CorrectionSerializer(amount, data=request.data, partial=True, context=context)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        reason = values.pop('reason', '')
+        values.pop('supersedes', None)  # a correction does not make the amount a revision
+        amount = services.correct_transaction(amount=amount, actor=request.user, reason=reason, **values)
+        return Response(TransactionSerializer(amount, context=context).data)
+
+    @extend_schema(request=ParticipantSerializer, responses={201: ParticipantSerializer})
+    @action(detail=True, methods=['post'], url_name='participants')
+    @action_permission(CHANGES_PROJECT)
+    def participants(self, request, pk=None):
+        """Add an organization in an IATI role."""
+        return self._add(request, ParticipantSerializer, services.add_participant)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(
+        detail=True, methods=['delete'],
+        url_path=r'participants/(?P<item>[0-9]+)', url_name='participant',
+    )  # fmt: skip
+    @action_permission(CHANGES_PROJECT)
+    def remove_participant(self, request, pk=None, item=None):
+        return self._remove('participants', item, services.remove_participant, 'participant')
 
     @extend_schema(request=BudgetSerializer, responses={201: BudgetSerializer})
     @action(detail=True, methods=['post'], url_name='budgets')

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.changelog import follow_visibility
 from core.fx import RateUnavailable, convert
+from hamkor.context import change_reason
 from hamkor.permissions import require, user_of
 from organizations.models import Organization
 from portfolio.aggregation import refresh_projects
@@ -137,12 +138,17 @@ def create_project(
     *,
     actor,
     status: str = ProjectStatus.PROPOSAL,
+    status_reason: str = '',
     sectors: list[tuple[CooperationSector, Decimal]] = (),
     participants: list[tuple[Organization, str]] = (),
     **values,
 ) -> Project:
-    """Create a project with its sector split and participants, validated as a whole."""
+    """Create a project with its sector split and participants, validated as a whole. A project
+    created at a later status than a proposal gets that status as its first change of status,
+    with the reason the lifecycle asks for when it skips steps (as a change of status does)."""
     require(actor, ADD_PROJECT)
+    if status != ProjectStatus.PROPOSAL:
+        check_status_change(ProjectStatus.PROPOSAL, status, status_reason)
     if values.get('parent') is not None:
         require(actor, CHANGE_PROJECT, values['parent'])
     unknown = set(values) - set(PROJECT_FIELDS)
@@ -160,6 +166,11 @@ def create_project(
     Participant.objects.bulk_create(
         Participant(project=project, organization=organization, role=role) for organization, role in participants
     )
+    if status != ProjectStatus.PROPOSAL:
+        StatusChange.objects.create(
+            project=project, previous=ProjectStatus.PROPOSAL, new=status, reason=status_reason.strip(),
+            actor=user_of(actor),
+        )  # fmt: skip
     refresh_projects([project.pk])
     project.refresh_from_db()
     return project
@@ -451,6 +462,12 @@ def check_revision(revised: Transaction, revision: Transaction) -> None:
     other amount by one of its type; a disbursement never replaces a commitment."""
     if revised.project_id != revision.project_id:
         raise ValidationError({'supersedes': _('A revision must belong to the same project.')})
+    check_revision_family(revised, revision)
+    if revised.superseded_by_id is not None:
+        raise ValidationError({'supersedes': _('This amount is already revised: revise its latest revision.')})
+
+
+def check_revision_family(revised: Transaction, revision: Transaction) -> None:
     family = next((types for types in REVISION_FAMILIES if revised.type in types), {revised.type})
     if revision.type not in family:
         labels = {code: str(TransactionType(code).label) for code in (revision.type, revised.type, *family)}
@@ -467,8 +484,6 @@ def check_revision(revised: Transaction, revision: Transaction) -> None:
                 }
             }
         )
-    if revised.superseded_by_id is not None:
-        raise ValidationError({'supersedes': _('This amount is already revised: revise its latest revision.')})
 
 
 @transaction.atomic
@@ -489,6 +504,56 @@ def add_transaction(*, project: Project, actor, supersedes: Transaction | None =
         supersedes.save(update_fields=['superseded_by', 'last_updated'])
     refresh_projects([project.pk])
     return tx
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or '').strip()
+    if not reason:
+        raise ValidationError(
+            {'reason': _('Say why: a correction or a removal of an amount is logged with its reason.')}
+        )
+    return reason
+
+
+@transaction.atomic
+def correct_transaction(*, amount: Transaction, actor, reason: str, **values) -> Transaction:
+    """Correct a recorded amount in place (a wrong figure, date or currency, not a new revision:
+    that is a new amount naming the one it revises); the change log keeps who, when, the
+    values before and after, and why."""
+    require(actor, CHANGE_PROJECT, amount.project)
+    reason = _required_reason(reason)
+    unknown = set(values) - set(TRANSACTION_FIELDS)
+    if unknown:
+        raise TypeError(f'not fields of a transaction: {", ".join(sorted(unknown))}')
+    for name, value in values.items():
+        setattr(amount, name, value)
+    check_transaction(amount)
+    for revised in amount.supersedes.all():
+        check_revision_family(revised, amount)
+    apply_conversion(amount)
+    with change_reason(reason):
+        amount.save()
+    refresh_projects([amount.project_id])
+    return amount
+
+
+@transaction.atomic
+def remove_transaction(*, amount: Transaction, actor, reason: str) -> None:
+    """Remove a recorded amount (entered by mistake); an amount it revised counts again, and one
+    that an on-lent amount passes on is kept until that one is removed."""
+    require(actor, CHANGE_PROJECT, amount.project)
+    reason = _required_reason(reason)
+    if amount.passed_on_by.exists():
+        raise ValidationError(
+            _('An on-lent amount passes this commitment on: remove or correct that amount first.'),
+            code='passed_on',
+        )
+    with change_reason(reason):
+        for revised in amount.supersedes.all():
+            revised.superseded_by = None
+            revised.save(update_fields=['superseded_by', 'last_updated'])
+        amount.delete()
+    refresh_projects([amount.project_id])
 
 
 #

@@ -249,6 +249,8 @@ class _Prepared:
                 self._tick(0)
             if row.create:
                 project = Project(identifier=row.identifier, status=row.status or Project.status.field.default)
+                # created at a later status: that status is its first change (create_project)
+                project.previous_status = Project.status.field.default
                 self.before.append(None)
             else:
                 project = self.stored.get(row.identifier)
@@ -276,7 +278,7 @@ class _Prepared:
                 clean_project(project, taken=row.create and row.identifier in self.taken)
                 if row.sectors is not None:
                     self.services.check_sectors(list(row.sectors))
-                if not row.create and row.status is not None and row.status != project.previous_status:
+                if row.status is not None and row.status != project.previous_status:
                     self.services.check_status_change(project.previous_status, row.status, self.reason)
             except ValidationError as error:
                 self.errors.append((index, error))
@@ -399,8 +401,8 @@ class _Prepared:
                     actor=user_of(self.actor),
                     time=now,
                 )
-                for row, project in zip(rows, projects, strict=True)
-                if not row.create and project.status != project.previous_status
+                for project in projects
+                if project.status != project.previous_status
             ]
             if changes:
                 statements.append(insert_statement(changes))

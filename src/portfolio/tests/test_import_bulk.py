@@ -59,6 +59,7 @@ def write_row_by_row(plan, actor, request_id: str) -> None:
                     actor=actor,
                     identifier=row.identifier,
                     status=row.values.get('status', ProjectStatus.PROPOSAL),
+                    status_reason=reason,
                     sectors=row.sectors or [],
                     is_illustrative=row.illustrative,
                     **values,
