@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from core.models import CodelistItem, ObjectChange
 from hamkor.pagecache import release
@@ -49,6 +49,7 @@ class Group:
     projects: int
     value_usd: Decimal
     illustrative_usd: Decimal = ZERO  # of value_usd, from illustrative records
+    unconverted: int = 0  # amounts of the group that no rate converts (not in value_usd)
 
 
 @dataclass(frozen=True)
@@ -168,13 +169,15 @@ def _summary_stats(projects) -> dict:
         **by_counting,
         **{
             f'{stage}_{measure}': function(
-                'id' if measure == 'projects' else 'value_usd', filter=headline & Q(stage=stage, **only)
+                {'projects': 'id', 'unconverted': 'unconverted_count'}.get(measure, 'value_usd'),
+                filter=headline & Q(stage=stage, **only),
             )
             for stage in COUNTED_STAGES
             for measure, function, only in (
                 ('projects', Count, {}),
                 ('value', Sum, {}),
                 ('illustrative', Sum, {'is_illustrative': True}),
+                ('unconverted', Sum, {}),
             )
         },
     )
@@ -212,15 +215,18 @@ def breakdown(user, dimension: str) -> list[Group]:
     if dimension == 'stage':
         stats = summary_stats(user)
         rows = [
-            (stage, stats[f'{stage}_projects'], stats[f'{stage}_value'], stats[f'{stage}_illustrative'])
+            (
+                stage, stats[f'{stage}_projects'], stats[f'{stage}_value'], stats[f'{stage}_illustrative'],
+                stats[f'{stage}_unconverted'],
+            )
             for stage in COUNTED_STAGES
-        ]
+        ]  # fmt: skip
     else:
         rows = cached(user, f'breakdown:{dimension}', lambda: group_rows(visible_projects(user).counted(), dimension))
     labels = group_labels(dimension, [row[0] for row in rows])
     groups = [
-        Group(key, labels.get(key, ''), projects, cents(value), cents(illustrative))
-        for key, projects, value, illustrative in rows
+        Group(key, labels.get(key, ''), projects, cents(value), cents(illustrative), unconverted or 0)
+        for key, projects, value, illustrative, unconverted in rows
     ]
     if dimension == 'stage':
         return groups
@@ -229,9 +235,9 @@ def breakdown(user, dimension: str) -> list[Group]:
     return _ordered(groups)
 
 
-def group_rows(counted, dimension: str) -> list[tuple[str, int, Decimal | None, Decimal | None]]:
-    """(group key, projects, value, of which illustrative) for every group of a dimension; keys
-    are strings, '' = not stated."""
+def group_rows(counted, dimension: str) -> list[tuple[str, int, Decimal | None, Decimal | None, int | None]]:
+    """(group key, projects, value, of which illustrative, amounts not converted) for every group
+    of a dimension; keys are strings, '' = not stated."""
     of_illustrative = Q(project__is_illustrative=True)
     if dimension == 'sector':
         shares = (
@@ -241,21 +247,26 @@ def group_rows(counted, dimension: str) -> list[tuple[str, int, Decimal | None, 
                 projects=Count('project', distinct=True),
                 value=Sum('value_usd'),
                 illustrative=Sum('value_usd', filter=of_illustrative),
+                unconverted=Sum('project__unconverted_count'),
             )
             .order_by()
         )
         unassigned = counted.filter(sectors__isnull=True).aggregate(
-            projects=Count('id'), value=Sum('value_usd'), illustrative=Sum('value_usd', filter=Q(is_illustrative=True))
+            projects=Count('id'),
+            value=Sum('value_usd'),
+            illustrative=Sum('value_usd', filter=Q(is_illustrative=True)),
+            unconverted=Sum('unconverted_count'),
         )
-        return [*shares, (NOT_STATED, unassigned['projects'], unassigned['value'], unassigned['illustrative'])]
+        return [*shares, (NOT_STATED, *unassigned.values())]
     if dimension in AMOUNT_DIMENSIONS:
         rows = (
-            Transaction.objects.filter(project__in=counted, counts_in_value=True, value_usd__isnull=False)
+            Transaction.objects.filter(project__in=counted, counts_in_value=True)
             .values_list(AMOUNT_DIMENSIONS[dimension])
             .annotate(
                 projects=Count('project', distinct=True),
                 value=Sum('value_usd'),
                 illustrative=Sum('value_usd', filter=of_illustrative),
+                unconverted=Count('id', filter=Q(value_usd__isnull=True)),
             )
             .order_by()
         )
@@ -267,6 +278,7 @@ def group_rows(counted, dimension: str) -> list[tuple[str, int, Decimal | None, 
                 projects=Count('id'),
                 value=Sum('value_usd'),
                 illustrative=Sum('value_usd', filter=Q(is_illustrative=True)),
+                unconverted=Sum('unconverted_count'),
             )
             .order_by()
         )
@@ -312,6 +324,7 @@ def find_group(user, dimension: str, key: str) -> Group | None:
 class Contribution:
     project: Project
     value_usd: Decimal | None
+    unconverted: int = 0  # of the project's amounts in the group, those no rate converts
 
 
 def drill_down(user, dimension: str, key: str) -> list[Contribution]:
@@ -319,36 +332,46 @@ def drill_down(user, dimension: str, key: str) -> list[Contribution]:
 
     The contributions add up to the group's value."""
     counted = visible_projects(user).counted()
+
+    def of_projects(projects) -> list[Contribution]:
+        return [
+            Contribution(p, p.value_usd, p.unconverted_count) for p in projects.order_by('-value_usd', 'identifier')
+        ]
+
     if dimension == 'stage':
-        projects = counted.filter(stage=key)
-        return [Contribution(p, p.value_usd) for p in projects.order_by('-value_usd', 'identifier')]
+        return of_projects(counted.filter(stage=key))
     if dimension == 'region':
-        return [Contribution(p, p.value_usd) for p in counted.filter(region=key).order_by('-value_usd', 'identifier')]
+        return of_projects(counted.filter(region=key))
     if dimension == 'year':
-        projects = counted.filter(value_year=int(key)) if key else counted.filter(value_year__isnull=True)
-        return [Contribution(p, p.value_usd) for p in projects.order_by('-value_usd', 'identifier')]
+        return of_projects(counted.filter(value_year=int(key)) if key else counted.filter(value_year__isnull=True))
     if dimension == 'sector':
         if key == NOT_STATED:
-            return [
-                Contribution(p, p.value_usd)
-                for p in counted.filter(sectors__isnull=True).order_by('-value_usd', 'identifier')
-            ]
+            return of_projects(counted.filter(sectors__isnull=True))
         shares = ProjectSector.objects.filter(project__in=counted, sector__code=key).select_related('project')
         return [
-            Contribution(share.project, share.value_usd)
+            Contribution(share.project, share.value_usd, share.project.unconverted_count)
             for share in shares.order_by('-value_usd', 'project__identifier')
         ]
     if dimension in AMOUNT_DIMENSIONS:
-        transactions = Transaction.objects.filter(project__in=counted, counts_in_value=True, value_usd__isnull=False)
+        transactions = Transaction.objects.filter(project__in=counted, counts_in_value=True)
         if dimension == 'flow':
             transactions = transactions.filter(flow_class=key)
         elif key == NOT_STATED:
             transactions = transactions.filter(provider__isnull=True)
         else:
             transactions = transactions.filter(provider_id=int(key))
-        totals = transactions.values('project').annotate(value=Sum('value_usd')).order_by('-value')
+        totals = (
+            transactions.values('project')
+            .annotate(value=Sum('value_usd'), unconverted=Count('id', filter=Q(value_usd__isnull=True)))
+            .order_by(F('value').desc(nulls_last=True), 'project')
+        )
         projects = Project.objects.in_bulk([row['project'] for row in totals])
-        return [Contribution(projects[row['project']], cents(row['value'])) for row in totals]
+        return [
+            Contribution(
+                projects[row['project']], None if row['value'] is None else cents(row['value']), row['unconverted']
+            )
+            for row in totals
+        ]
     raise ValueError(f'unknown dimension {dimension!r}')
 
 

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import permissions, serializers, viewsets
@@ -441,12 +442,19 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
 class GroupSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.SerializerMethodField()
     projects = serializers.IntegerField()
+    unconverted_amounts = serializers.IntegerField(
+        source='unconverted', help_text='Amounts of the group that no rate converts to USD (not in value_usd).'
+    )
     value_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
     illustrative_usd = serializers.DecimalField(
         max_digits=20, decimal_places=2, help_text='Of value_usd, from illustrative (demonstration) records.'
     )
+
+    def get_label(self, group) -> str:
+        """The group's name in the request's language; the group without one is "Not stated"."""
+        return group.label or gettext('Not stated')
 
 
 @extend_schema_serializer(component_name='AnnouncedFigure')  # sources.api has its own Claim
@@ -525,6 +533,7 @@ class ContributionSerializer(serializers.Serializer):
     title = serializers.CharField(source='project.title')
     data_status = serializers.SerializerMethodField()
     value_usd = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    unconverted_amounts = serializers.IntegerField(source='unconverted')
 
     def get_data_status(self, item) -> str:
         return 'illustrative' if item.project.is_illustrative else 'recorded'

@@ -77,7 +77,7 @@ def test_the_scenario_recorded_through_the_api_gives_the_totals_of_the_rules(edi
     financiers = {
         row['label']: Decimal(row['value_usd']) for row in editor.get('/api/portfolio/breakdown/financier/').json()
     }
-    assert financiers == {'China Development Bank': 200 * M, '': 1200 * M - 5 * M}
+    assert financiers == {'China Development Bank': 200 * M, 'Not stated': 1200 * M - 5 * M}
     listed = editor.get(f'/api/projects/{revised}/transactions/').json()
     assert [(row['type'], row['value'], row['counts_in_value']) for row in listed] == [
         ('13', '1000000000.00', False),

@@ -258,3 +258,18 @@ def test_every_group_says_how_much_of_it_is_illustrative(make_project, sectors):
         'mining': '30000000.00',
         'geology': '10000000.00',
     }
+
+
+def test_a_group_whose_only_amounts_are_not_converted_says_so_not_zero(make_project, client):
+    project = make_project('NO-RATE', status='agreement_signed', region='UZ-AN')
+    add_in(project, IN_COMMITMENT, '40000000', 'UZS', '2005-03-01')  # the IMF series has no 2005 rate
+
+    regions = {group.key: (group.value_usd, group.unconverted) for group in selectors.breakdown(None, 'region')}
+    financiers = {group.key: (group.value_usd, group.unconverted) for group in selectors.breakdown(None, 'financier')}
+    page = client.get('/portfolio/').content.decode()
+    drill = client.get('/portfolio/breakdown/region/UZ-AN/').content.decode()
+
+    assert (regions, financiers) == ({'UZ-AN': (Decimal('0.00'), 1)}, {'': (Decimal('0.00'), 1)})
+    # one group of each breakdown holds it: stage, sector (not stated), financier, flow, year, region
+    assert page.count('not converted (1 amount)') == len(selectors.DIMENSIONS)
+    assert 'amount not converted' in drill and 'no amount' not in drill
