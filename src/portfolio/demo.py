@@ -8,6 +8,7 @@ organizations. Everything else — projects with amounts, so that the dashboard 
 aggregate — is marked illustrative and says so wherever it appears.
 """
 
+import csv
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -155,6 +156,52 @@ def load_demo_portfolio() -> DemoReport:
         return _load()
 
 
+AIDDATA_KEY = 'aiddata-gcdf-3'
+AIDDATA_FILE = 'portfolio/aiddata_gcdf3_uzbekistan.csv'
+AIDDATA_CLASSES = (('oda_amt', 'ODA-like'), ('oof_amt', 'OOF-like'), ('vof_amt', 'vague official finance'))
+
+
+def _independent_count(report: DemoReport) -> None:
+    """AidData's count of Chinese official finance committed to Uzbekistan (GCDF 3.0, a real
+    dataset, data/PROVENANCE.md): a second, independent figure beside the announced one, with
+    its scope; it measures something else (official finance only, committed, to 2021, in
+    constant 2021 dollars), so it is never added to the portfolio nor compared with it."""
+    with (settings.REFERENCE_DATA_DIR / AIDDATA_FILE).open(encoding='utf-8') as file:
+        rows = list(csv.DictReader(file))
+    by_class = {column: sum(Decimal(row[column]) for row in rows) for column, _label in AIDDATA_CLASSES}
+    years = sorted(int(row['year']) for row in rows)
+    total = sum(by_class.values())
+    source, created = Source.objects.get_or_create(
+        key=AIDDATA_KEY,
+        defaults={
+            'title': "Global Chinese Development Finance Dataset, Version 3.0 (Uzbekistan, by year)",
+            'kind': Source.Kind.DATASET,
+            'publisher': 'AidData, William & Mary (compiled by the odadata package)',
+            'date_text': '2023',
+            'text': (settings.REFERENCE_DATA_DIR / AIDDATA_FILE).read_text(encoding='utf-8'),
+        },
+    )  # fmt: skip
+    report.created += created
+    report.existing += not created
+    parts = '; '.join(f'{label} {by_class[column]:,.2f}' for column, label in AIDDATA_CLASSES)
+    _, created = Claim.objects.get_or_create(
+        source=source,
+        metric=Claim.Metric.OFFICIAL_FINANCE,
+        defaults={
+            'comparator': Claim.Comparator.EXACTLY,
+            'value_usd': total.quantize(Decimal('0.01')),  # the sum of the rows, to the cent
+            'period': f'commitments {years[0]}–{years[-1]}, constant 2021 USD',
+            'quote': (
+                f'Sum of the {len(rows)} yearly rows for Uzbekistan (COW code 704), "recommended for aggregates" '
+                f'projects only: {parts} (constant 2021 USD; total {total:,.2f}).'
+            ),
+            'confidence': Confidence.HIGH,
+        },
+    )  # fmt: skip
+    report.created += created
+    report.existing += not created
+
+
 def _load() -> DemoReport:
     report = DemoReport()
     text = (settings.REFERENCE_DATA_DIR / 'demo/press_report_2_september.txt').read_text(encoding='utf-8')
@@ -188,6 +235,7 @@ def _load() -> DemoReport:
         )
         report.created += created
         report.existing += not created
+    _independent_count(report)
 
     china, uzbekistan = Country.objects.get(iso3='CHN'), Country.objects.get(iso3='UZB')
     organizations = {}

@@ -74,6 +74,8 @@ class Summary:
     not_counted: dict[str, Amount]
     illustrative_usd: Decimal = ZERO
     claims: list[Claim] = field(default_factory=list)
+    # Figures of other measures (AidData's official finance): shown with their scope, never compared
+    independent: list[Claim] = field(default_factory=list)
 
     @property
     def excluded(self) -> dict[str, int]:
@@ -145,6 +147,7 @@ def summary(user) -> Summary:
         },
         illustrative_usd=cents(stats['illustrative']),
         claims=list(Claim.objects.filter(metric=Claim.Metric.PORTFOLIO_VALUE).select_related('source')),
+        independent=list(Claim.objects.filter(metric=Claim.Metric.OFFICIAL_FINANCE).select_related('source')),
     )
 
 

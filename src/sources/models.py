@@ -58,6 +58,7 @@ class Claim(ChangeLoggedModel):
         PORTFOLIO_VALUE = 'portfolio_value', _('Portfolio of joint projects')
         TRADE_TURNOVER = 'trade_turnover', _('Bilateral trade turnover')
         TRADE_TARGET = 'trade_target', _('Bilateral trade target')
+        OFFICIAL_FINANCE = 'official_finance', _('Chinese official finance committed (independent count)')
 
     class Comparator(models.TextChoices):
         MORE_THAN = 'gt', _('more than')

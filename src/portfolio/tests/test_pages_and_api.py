@@ -3,6 +3,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from core.models import ObjectChange
@@ -35,6 +36,8 @@ def test_demo_dashboard_shows_the_announced_figure_beside_the_registered_total(c
     assert (summary.unconverted_amounts, summary.excluded) == (1, {'umbrellas': 1, 'cancelled': 1, 'suspended': 0})
     assert summary.not_counted['unallocated'].value_usd == Decimal('5000000000') - solar
     assert 'more than $60 billion' in page and 'Coverage 1.6 %' in page
+    assert 'An upper bound' in page and 'now exceeds $60 billion' in page  # its quote
+    assert 'id="independent-count"' in page and '$18.21 billion' in page and 'never added to it' in page
     assert summary.illustrative_usd == summary.total_usd  # every amount of the demo is illustrative
     without_amount = '/portfolio/projects/?counting=headline&amp;value_basis=none'
     assert without_amount in page
@@ -46,11 +49,15 @@ def test_demo_dashboard_shows_the_announced_figure_beside_the_registered_total(c
 def test_demo_records_the_report_and_its_figures_as_cited_claims(demo):
     claims = {claim.metric: (claim.comparator, claim.value_usd) for claim in Claim.objects.all()}
 
+    with (settings.REFERENCE_DATA_DIR / 'portfolio/aiddata_gcdf3_uzbekistan.csv').open() as file:
+        aiddata = sum(Decimal(row[name]) for row in csv.DictReader(file) for name in ('oda_amt', 'oof_amt', 'vof_amt'))
     assert claims == {
         'portfolio_value': ('gt', Decimal('60000000000.00')),
         'trade_turnover': ('approx', Decimal('14000000000.00')),
         'trade_target': ('target', Decimal('20000000000.00')),
+        'official_finance': ('eq', aiddata.quantize(Decimal('0.01'))),
     }
+    assert f'{aiddata:,.0f}'.startswith('18,209,028,002')  # AidData's own count: $18.21 billion
     railway = Project.objects.get(identifier='UZ-KG-CN-RAILWAY')
     assert (railway.status, railway.is_illustrative, railway.value_basis) == ('implementation', False, 'none')
     assert Project.objects.filter(identifier__startswith='UZ-CN-PROPOSAL', status='proposal').count() == 10
