@@ -83,14 +83,15 @@ class ImportPlan:
         return any(row.action in (Action.CREATE, Action.UPDATE) for row in self.rows)
 
     def summary(self) -> str:
+        """What the rows would do; for a file refused as a whole, that it is (its rows are not
+        read, so no count of them would be true)."""
+        if self.file_problems:
+            return f'the file is refused ({len(self.file_problems)} problem(s)): no row was read'
         counts = self.counts
-        text = (
+        return (
             f'{counts["create"]} to create, {counts["update"]} to update, '
             f'{counts["unchanged"]} unchanged, {counts["reject"]} rejected'
         )
-        if self.file_problems:
-            text += f'; the file itself has {len(self.file_problems)} problem(s)'
-        return text
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,19 @@ def check_workbook(source: bytes | Path, max_unpacked: int = MAX_UNPACKED_BYTES)
         )
 
 
+# Comma; semicolon, which Excel writes in the Russian and Uzbek locales (where the comma is the
+# decimal mark); tab (a sheet copied as text).
+SEPARATORS = (',', ';', '\t')
+
+
+def separator_of(text: str) -> str:
+    """The separator of a CSV file, read off its header (its first line): of the comma, the
+    semicolon and the tab, the one that splits it into the most cells (the comma on a tie)."""
+    header = text.split('\n', 1)[0]
+    cells = {separator: len(next(csv.reader([header], delimiter=separator))) for separator in SEPARATORS}
+    return max(SEPARATORS, key=cells.__getitem__)
+
+
 def csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     """(first line of the record, cells); a quoted cell may span lines, blank lines are skipped."""
     try:
@@ -179,7 +193,7 @@ def csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise FileProblem(
             data.count(b'\n', 0, error.start) + 1, '', _('the file is not UTF-8 text (save it as CSV UTF-8)')
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=''))
+    reader = csv.reader(io.StringIO(text, newline=''), delimiter=separator_of(text))
     while True:
         start = reader.line_num + 1
         try:

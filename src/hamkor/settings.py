@@ -274,6 +274,8 @@ SPECTACULAR_SETTINGS = {
         'OrganizationStatusEnum': 'organizations.choices.OrganizationStatus',
         'SourceKindEnum': 'sources.models.Source.Kind',
         'ClaimMetricEnum': 'sources.models.Claim.Metric',
+        'TransactionTypeEnum': 'portfolio.choices.TransactionType',
+        'BudgetTypeEnum': 'portfolio.choices.BudgetType',
     },
 }
 

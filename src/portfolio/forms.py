@@ -1,4 +1,4 @@
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -32,15 +32,21 @@ from sources.models import Source
 DATE_INPUT = forms.DateInput(attrs={'type': 'date'})
 
 
+class SectorChoiceField(forms.ModelChoiceField):
+    """A cooperation sector by its name in the reader's language (its code is the value sent)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=CooperationSector.objects.all(), to_field_name='code', required=False, **kwargs)
+
+    def label_from_instance(self, sector):
+        return sector.name
+
+
 class ProjectForm(forms.ModelForm):
-    sectors = forms.CharField(
-        label=_('Sectors'),
-        required=False,
-        widget=forms.Textarea(attrs={'rows': 3}),
-        help_text=_(
-            'One sector per line: its code and its share in percent, e.g. "green_energy 80". Shares add up to 100.'
-        ),
-    )
+    """A project with its sector split as rows of a sector (chosen from the list) and its share
+    in percent; rows left empty are ignored, and there are always a few empty ones to add to."""
+
+    SPARE_ROWS = 3
 
     class Meta:
         model = Project
@@ -52,35 +58,46 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial['sectors'] = '\n'.join(
-                f'{share.sector.code} {plain(share.percentage)}' for share in self.instance.sectors.all()
-            )
+        shares = list(self.instance.sectors.select_related('sector')) if self.instance.pk else []
+        posted = [int(key.removeprefix('sector_')) for key in self.data if key.removeprefix('sector_').isdigit()]
+        self.sector_rows = max(len(shares) + self.SPARE_ROWS, max(posted, default=0))
+        for number in range(1, self.sector_rows + 1):
+            self.fields[f'sector_{number}'] = SectorChoiceField(label=_('Sector %(number)s') % {'number': number})
+            self.fields[f'share_{number}'] = forms.DecimalField(
+                label=_('Share of sector %(number)s (%%)') % {'number': number},
+                required=False, min_value=Decimal('0.01'), max_value=Decimal('100'), max_digits=5, decimal_places=2,
+            )  # fmt: skip
+        for number, share in enumerate(shares, start=1):
+            self.initial[f'sector_{number}'] = share.sector.code
+            self.initial[f'share_{number}'] = plain(share.percentage)
         if self.instance.parent_id and self.instance.parent_for(user) is None:
             # A parent the user may not see is neither shown nor changed (nor removed by saving).
             del self.fields['parent']
         else:
             self.fields['parent'].queryset = Project.objects.visible_to(user).exclude(pk=self.instance.pk)
 
-    def clean_sectors(self):
-        known = {sector.code: sector for sector in CooperationSector.objects.all()}
-        shares = []
-        for number, line in enumerate(self.cleaned_data['sectors'].splitlines(), start=1):
-            if not line.strip():
+    def clean(self):
+        cleaned = super().clean()
+        shares, seen = [], set()
+        for number in range(1, self.sector_rows + 1):
+            sector, share = cleaned.get(f'sector_{number}'), cleaned.get(f'share_{number}')
+            if f'sector_{number}' in self.errors or f'share_{number}' in self.errors:
                 continue
-            parts = line.split()
-            if len(parts) != 2 or parts[0] not in known:
-                raise ValidationError(
-                    _('Line %(number)s: expected "<sector code> <percent>" with one of %(codes)s.')
-                    % {'number': number, 'codes': ', '.join(sorted(known))}
+            if sector is None and share is None:
+                continue
+            if sector is None:
+                self.add_error(f'sector_{number}', _('Choose the sector this share is of.'))
+            elif share is None:
+                self.add_error(
+                    f'share_{number}', _('Give the share of %(sector)s in percent.') % {'sector': sector.name}
                 )
-            try:
-                shares.append((known[parts[0]], Decimal(parts[1])))
-            except InvalidOperation:
-                raise ValidationError(
-                    _('Line %(number)s: %(value)s is not a number.') % {'number': number, 'value': parts[1]}
-                ) from None
-        return shares
+            elif sector.code in seen:
+                self.add_error(f'sector_{number}', _('%(sector)s is already chosen above.') % {'sector': sector.name})
+            else:
+                seen.add(sector.code)
+                shares.append((sector, share))
+        cleaned['sectors'] = shares
+        return cleaned
 
 
 class StatusForm(forms.Form):

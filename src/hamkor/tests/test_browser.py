@@ -76,10 +76,11 @@ def test_currency_converter_answers_in_place(page):
 
 
 def money(text: str):
-    """A "$1,234.56" cell as a number; a cell without an amount ("no amount") as zero."""
+    """A "$1,234.56" cell as a number (its first line: notes such as the illustrative share
+    follow it); a cell without an amount ("no amount") as zero."""
     from decimal import Decimal
 
-    text = text.strip()
+    text = text.strip().splitlines()[0]
     return Decimal(text[1:].replace(',', '')) if text.startswith('$') else Decimal(0)
 
 

@@ -62,6 +62,8 @@ api = web
 CHANGE_PROJECT = 'portfolio.change_project'
 ORGANIZATION = {'name_en': 'Bank of Communications', 'kind': 'bank', 'country': 'CHN'}
 PROJECT = {'identifier': 'P-NEW', 'title_en': 'New project', 'sectors': [{'sector': 'mining', 'percentage': '100'}]}
+AMOUNT = {'type': '11', 'value': '5', 'currency': 'USD', 'value_date': '2024-01-01'}
+PARTICIPANT = {'organization': '{org}', 'role': '2'}  # keys in braces are the objects' (send)
 BUDGET = {
     'type': '1',
     'period_start': '2024-01-01',
@@ -228,6 +230,26 @@ API = [
         'delete',
         ok=204,
     ),  # fmt: skip
+    api('project-transactions', '/api/projects/{project}/transactions/'),
+    api('project-transactions', '/api/projects/{project}/transactions/', CHANGE_PROJECT, 'post', AMOUNT, ok=201),
+    api('project-transaction', '/api/projects/{project}/transactions/{amount}/'),
+    api(
+        'project-transaction',
+        '/api/projects/{project}/transactions/{amount}/',
+        CHANGE_PROJECT,
+        'patch',
+        {'value': '6', 'reason': 'a typing error'},
+    ),  # fmt: skip
+    api(
+        'project-transaction',
+        '/api/projects/{project}/transactions/{amount}/',
+        CHANGE_PROJECT,
+        'delete',
+        {'reason': 'entered twice'},
+        ok=204,
+    ),  # fmt: skip
+    api('project-participants', '/api/projects/{project}/participants/', CHANGE_PROJECT, 'post', PARTICIPANT, ok=201),
+    api('project-participant', '/api/projects/{project}/participants/{participant}/', CHANGE_PROJECT, 'delete', ok=204),
     api('project-documents', '/api/projects/{project}/documents/', CHANGE_PROJECT, 'post', DOCUMENT, ok=201),
     api('project-document', '/api/projects/{project}/documents/{document}/', CHANGE_PROJECT, 'delete', ok=204),
     api(
@@ -279,6 +301,7 @@ def project_parts(project) -> dict:
         'milestone': portfolio_services.add_milestone(**on_project, title='Survey').pk,
         'budget': portfolio_services.add_budget(**on_project, value_date=day, **amount).pk,
         'planned': portfolio_services.add_planned_disbursement(**on_project, value_date=day, **amount).pk,
+        'amount': portfolio_services.add_transaction(**on_project, type='11', value=5, currency=usd, value_date=day).pk,
         'document': portfolio_services.add_document(**on_project, url='https://example.org/b',
                                                     format='text/html', title_en='Page', category='A12').pk,
     }  # fmt: skip
@@ -327,6 +350,12 @@ def objects(china):
         'project': project.pk,
         **parts,
         'org': organization.pk,
+        'participant': portfolio_services.add_participant(  # of another organization: `org` may be deleted
+            actor=SYSTEM,
+            project=project,
+            role='1',
+            organization=create_organization(name_en='Bank of China', kind='bank', country=china, actor=SYSTEM),
+        ).pk,  # fmt: skip
         'source': source.key,
         'claim': claim.pk,
         'citation': citation.pk,
@@ -358,14 +387,17 @@ def hidden_from(user) -> list[str]:
 def send(client, case: Case, objects: dict, *, is_api: bool):
     """The answer to `case`, with every write it makes rolled back and the client's cookies kept."""
     url = case.url.format(**objects)
+    data = {
+        name: value.format(**objects) if isinstance(value, str) else value for name, value in (case.data or {}).items()
+    }
     cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
         if case.method == 'get':
             response = client.get(url)
         elif is_api:
-            response = getattr(client, case.method)(url, case.data or {}, format='json')
+            response = getattr(client, case.method)(url, data, format='json')
         else:
-            response = getattr(client, case.method)(url, **({'data': case.data} if case.data else {}))
+            response = getattr(client, case.method)(url, **({'data': data} if data else {}))
         transaction.set_rollback(True)
     client.cookies = cookies
     return response

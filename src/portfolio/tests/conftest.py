@@ -2,6 +2,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from core.models import Currency
 from hamkor.permissions import SYSTEM
@@ -50,3 +53,19 @@ def make_project(sectors):
         return project
 
     return make
+
+
+@pytest.fixture
+def api_with(make_user):
+    """api_with('change_project') → an API client of a user holding only those portfolio permissions."""
+
+    def authenticate(*codenames):
+        user = make_user(None)
+        user.user_permissions.add(
+            *Permission.objects.filter(content_type__app_label='portfolio', codename__in=codenames)
+        )
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f'Token {Token.objects.create(user=user).key}')
+        return api
+
+    return authenticate

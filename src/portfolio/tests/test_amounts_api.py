@@ -5,8 +5,6 @@ the services, validation and permissions of the forms; the totals follow the cou
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.models import ObjectChange
@@ -15,20 +13,6 @@ from portfolio.models import Project, Transaction
 pytestmark = pytest.mark.django_db
 
 M = Decimal('1000000')
-
-
-@pytest.fixture
-def api_with(make_user):
-    def authenticate(*codenames):
-        user = make_user(None)
-        user.user_permissions.add(
-            *Permission.objects.filter(content_type__app_label='portfolio', codename__in=codenames)
-        )
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f'Token {Token.objects.create(user=user).key}')
-        return api
-
-    return authenticate
 
 
 @pytest.fixture

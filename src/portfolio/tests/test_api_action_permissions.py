@@ -1,10 +1,7 @@
 """Each API action needs the model permission of what it does: recording a status change, a
 budget, a document or a relation changes a project; it does not add one. Page and API agree."""
 
-import pytest
 from django.contrib.auth.models import Permission
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from portfolio.models import Budget, Project
 
@@ -16,22 +13,6 @@ BUDGET = {
     'currency': 'USD',
     'value_date': '2024-01-01',
 }
-
-
-@pytest.fixture
-def api_with(make_user):
-    """api_with('change_project') → an API client of a user holding only those portfolio permissions."""
-
-    def authenticate(*codenames):
-        user = make_user(None)
-        user.user_permissions.add(
-            *Permission.objects.filter(content_type__app_label='portfolio', codename__in=codenames)
-        )
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f'Token {Token.objects.create(user=user).key}')
-        return api
-
-    return authenticate
 
 
 def test_a_change_only_user_changes_the_status_and_adds_a_budget(api_with, make_project):

@@ -602,3 +602,25 @@ def test_exports_write_formulas_inert_and_import_them_back_unchanged(make_projec
     assert (cell.data_type, cell.value) == ('s', "'" + FORMULA_TITLE)  # text, not a formula
     for file in (csv_file, xlsx_file):
         assert plan_import(file, actor=SYSTEM).counts == {'create': 0, 'update': 0, 'unchanged': 1, 'reject': 0}
+
+
+@pytest.mark.parametrize('separator', [';', '\t'])
+def test_semicolon_and_tab_separated_files_read_as_the_comma_separated_one(existing, tmp_path, separator):
+    """Excel saves CSV with semicolons in the Russian and Uzbek locales (the comma is their
+    decimal mark); a sheet copied as text is tab-separated."""
+    rewritten = io.StringIO()
+    csv.writer(rewritten, delimiter=separator, lineterminator='\n').writerows(csv.reader(io.StringIO(VALID)))
+    comma = plan_import(write(tmp_path, VALID), 'projects.csv', actor=SYSTEM)
+
+    other = plan_import(write(tmp_path, rewritten.getvalue(), 'other.csv'), 'other.csv', actor=SYSTEM)
+
+    assert [(row.line, row.identifier, row.action, row.changes, row.values) for row in other.rows] == [
+        (row.line, row.identifier, row.action, row.changes, row.values) for row in comma.rows
+    ]
+    assert other.counts == comma.counts == {'create': 2, 'update': 1, 'unchanged': 1, 'reject': 0}
+
+
+def test_a_refused_file_is_summarised_as_refused_not_as_rows_counted(tmp_path):
+    plan = plan_import(write(tmp_path, '\n\n'), 'projects.csv', actor=SYSTEM)
+
+    assert plan.summary() == 'the file is refused (1 problem(s)): no row was read'

@@ -158,7 +158,8 @@ def test_secretariat_creates_a_project_through_the_form(client_as, sectors):
             'identifier': 'NEW-1',
             'title_en': 'Seed laboratory',
             'visibility': 'public',
-            'sectors': 'seed_production 100',
+            'sector_1': 'seed_production',
+            'share_1': '100',
         },
     )
 
@@ -172,13 +173,48 @@ def test_secretariat_creates_a_project_through_the_form(client_as, sectors):
 def test_the_form_shows_service_errors_on_their_fields(client_as):
     client = client_as('secretariat')
 
+    rows = {'sector_1': 'mining', 'share_1': '60', 'sector_2': 'geology', 'share_2': '30'}
     response = client.post(
-        '/portfolio/projects/new/',
-        {'identifier': 'NEW-2', 'title_en': 'X', 'visibility': 'public', 'sectors': 'mining 60\ngeology 30'},
+        '/portfolio/projects/new/', {'identifier': 'NEW-2', 'title_en': 'X', 'visibility': 'public', **rows}
     )
 
-    assert response.context['form'].errors == {'sectors': ['Sector shares add up to 90 %, not 100 %.']}
+    assert response.context['form'].errors == {'__all__': ['Sector shares add up to 90 %, not 100 %.']}
     assert not Project.objects.filter(identifier='NEW-2').exists()
+
+
+def test_a_form_with_errors_lists_them_at_the_top_with_links_to_their_fields(client_as):
+    client = client_as('secretariat')
+    rows = {'sector_1': 'mining', 'share_1': '60', 'sector_2': 'mining', 'share_2': '40', 'share_3': '5'}
+
+    response = client.post(
+        '/portfolio/projects/new/', {'identifier': '', 'title_en': 'X', 'visibility': 'public', **rows}
+    )
+    page = response.content.decode()
+    summary = page[page.index('id="error-summary"') : page.index('</div>', page.index('id="error-summary"'))]
+
+    assert response.context['form'].errors == {
+        'identifier': ['This field is required.'],
+        'sector_2': ['Mining is already chosen above.'],
+        'sector_3': ['Choose the sector this share is of.'],
+    }
+    assert 'Nothing was saved: 3 problems to correct.' in summary
+    assert [link in summary for link in ('href="#id_identifier"', 'href="#id_sector_2"', 'href="#id_sector_3"')] == [
+        True, True, True
+    ]  # fmt: skip
+    assert page.index('id="error-summary"') < page.index('id="id_identifier"')  # at the top, before the fields
+
+
+def test_sector_rows_offer_the_sectors_by_name_in_the_readers_language(client_as, make_project):
+    project = make_project('S-ROWS', split={'green_energy': 80, 'agrivoltaics': 20})
+    client = client_as('secretariat')
+
+    form = client.get(f'/portfolio/projects/{project.pk}/edit/', HTTP_ACCEPT_LANGUAGE='ru').context['form']
+
+    assert [(form[f'sector_{n}'].value(), form[f'share_{n}'].value()) for n in range(1, form.sector_rows + 1)] == [
+        ('green_energy', '80'), ('agrivoltaics', '20'), (None, None), (None, None), (None, None)
+    ]  # fmt: skip
+    choices = dict(form.fields['sector_1'].choices)
+    assert str(choices['green_energy']) == 'Зелёная энергетика'
 
 
 def test_status_change_needs_a_reason_off_the_path(client_as, make_project):

@@ -18,9 +18,9 @@ def test_the_secretariat_reads_a_source_cites_it_and_previews_an_organization_im
     log_in(page, make_user('secretariat'))
 
     page.goto('/sources/')
-    assert page.locator('#sources tbody tr').count() == 1
+    assert page.locator('#sources tbody tr').count() == 2  # the press report and AidData's dataset
     shot(page, 'sources-01-list')
-    page.locator('#sources tbody tr a').first.click()
+    page.locator('#sources tbody tr a', has_text='Portfolio of joint').click()
     page.wait_for_selector('#claims')
     assert page.locator('#claims tbody tr').count() == 3
     shot(page, 'sources-02-source')
@@ -29,7 +29,7 @@ def test_the_secretariat_reads_a_source_cites_it_and_previews_an_organization_im
     page.goto(railway.get_absolute_url())
     with page.expect_navigation():
         page.click('#cite-source')
-    page.select_option('#id_source', label=page.locator('#id_source option').nth(1).inner_text())
+    page.select_option('#id_source', label=page.locator('#id_source option', has_text='Portfolio of joint').inner_text())
     page.fill('#id_locator', 'Second paragraph')
     with page.expect_navigation():
         page.click('form[novalidate] button[type=submit]')
