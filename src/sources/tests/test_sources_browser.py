@@ -29,7 +29,8 @@ def test_the_secretariat_reads_a_source_cites_it_and_previews_an_organization_im
     page.goto(railway.get_absolute_url())
     with page.expect_navigation():
         page.click('#cite-source')
-    page.select_option('#id_source', label=page.locator('#id_source option', has_text='Portfolio of joint').inner_text())
+    report = page.locator('#id_source option', has_text='Portfolio of joint').inner_text()
+    page.select_option('#id_source', label=report)
     page.fill('#id_locator', 'Second paragraph')
     with page.expect_navigation():
         page.click('form[novalidate] button[type=submit]')
