@@ -59,6 +59,7 @@ class Amount:
     projects: int
     value_usd: Decimal
     illustrative_usd: Decimal = ZERO
+    without_amount: int = 0  # of the projects, those that record no commitment or pledge
 
 
 @dataclass
@@ -129,7 +130,12 @@ def summary(user) -> Summary:
     stats = summary_stats(user)
 
     def amount(name: str) -> Amount:
-        return Amount(stats[f'{name}_projects'], cents(stats[f'{name}_value']), cents(stats[f'{name}_illustrative']))
+        return Amount(
+            stats[f'{name}_projects'],
+            cents(stats[f'{name}_value']),
+            cents(stats[f'{name}_illustrative']),
+            stats.get(f'{name}_without_amount', 0),
+        )
 
     return Summary(
         total_usd=cents(stats['total']),
@@ -160,6 +166,7 @@ def _summary_stats(projects) -> dict:
             f'{counting}_projects': Count('id', filter=of_kind),
             f'{counting}_value': Sum('value_usd', filter=of_kind),
             f'{counting}_illustrative': Sum('value_usd', filter=of_kind & Q(is_illustrative=True)),
+            f'{counting}_without_amount': Count('id', filter=of_kind & Q(value_basis=ValueBasis.NONE)),
         }
     stats = projects.aggregate(
         visible=Count('id'),

@@ -472,6 +472,7 @@ class AmountSerializer(serializers.Serializer):
     projects = serializers.IntegerField()
     value_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
     illustrative_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+    without_amount = serializers.IntegerField(help_text='Of the projects, those that record no commitment or pledge.')
 
 
 class SummarySerializer(serializers.Serializer):

@@ -32,7 +32,15 @@ def test_demo_dashboard_shows_the_announced_figure_beside_the_registered_total(c
     assert [(claim.comparator, claim.value_usd) for claim, _ in summary.coverage] == [('gt', Decimal('60000000000.00'))]
     assert [round(ratio, 4) for _, ratio in summary.coverage] == [Decimal('0.0163')]
     assert (summary.projects_counted, summary.projects_with_value, summary.projects_without_amount) == (5, 4, 1)
-    assert (summary.pipeline.projects, summary.pipeline.value_usd) == (11, Decimal('350000000.00'))
+    # the gasification pledge, and the ten sector lines of the report's proposal package without figures
+    assert (summary.pipeline.projects, summary.pipeline.value_usd, summary.pipeline.without_amount) == (
+        11, Decimal('350000000.00'), 10
+    )  # fmt: skip
+    assert '10 of them record no amount yet' in page
+    placeholders = client.get('/api/projects/?counting=pipeline&value_basis=none').json()
+    assert sorted(project['identifier'] for project in placeholders['results']) == [
+        *(f'UZ-CN-PROPOSAL-{number:02d}' for number in range(1, 10)), 'UZ-CN-PROPOSAL-AI'
+    ]  # fmt: skip
     assert (summary.unconverted_amounts, summary.excluded) == (1, {'umbrellas': 1, 'cancelled': 1, 'suspended': 0})
     assert summary.not_counted['unallocated'].value_usd == Decimal('5000000000') - solar
     assert 'more than $60 billion' in page and 'Coverage 1.6 %' in page
