@@ -60,7 +60,9 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         shares = list(self.instance.sectors.select_related('sector')) if self.instance.pk else []
         posted = [int(key.removeprefix('sector_')) for key in self.data if key.removeprefix('sector_').isdigit()]
-        self.sector_rows = max(len(shares) + self.SPARE_ROWS, max(posted, default=0))
+        # Each sector at most once: rows posted beyond the number of sectors are not read (nor built).
+        most = CooperationSector.objects.count() + self.SPARE_ROWS
+        self.sector_rows = min(max(len(shares) + self.SPARE_ROWS, max(posted, default=0)), most)
         for number in range(1, self.sector_rows + 1):
             self.fields[f'sector_{number}'] = SectorChoiceField(label=_('Sector %(number)s') % {'number': number})
             self.fields[f'share_{number}'] = forms.DecimalField(

@@ -525,6 +525,10 @@ def correct_transaction(*, amount: Transaction, actor, reason: str, **values) ->
     unknown = set(values) - set(TRANSACTION_FIELDS)
     if unknown:
         raise TypeError(f'not fields of a transaction: {", ".join(sorted(unknown))}')
+    if 'type' in values and values['type'] != amount.type and amount.passed_on_by.exists():
+        raise ValidationError(
+            {'type': _('An on-lent amount passes this commitment on: remove or correct that amount first.')}
+        )
     for name, value in values.items():
         setattr(amount, name, value)
     check_transaction(amount)

@@ -157,3 +157,17 @@ def test_a_project_created_at_a_later_status_records_it_as_its_first_change_with
         ('proposal', 'implementation', 'signed in 2019, entered now')
     ]
     assert (project.status, project.counting) == ('implementation', 'headline')
+
+
+def test_an_incoming_commitment_that_is_passed_on_keeps_its_type_and_stays_until_its_on_lent_amount_goes(editor):
+    pk = project_through_the_api(editor, 'API-KEEP', 'agreement_signed')
+    incoming = editor.post(f'/api/projects/{pk}/transactions/', amount('11', 50 * M), format='json').json()
+    editor.post(f'/api/projects/{pk}/transactions/', amount('2', 50 * M, passes_on=incoming['id']), format='json')
+    url = f'/api/projects/{pk}/transactions/{incoming["id"]}/'
+
+    retyped = editor.patch(url, {'type': '13', 'reason': 'it was a pledge'}, format='json')
+    removed = editor.delete(url, {'reason': 'entered by mistake'}, format='json')
+
+    message = 'An on-lent amount passes this commitment on: remove or correct that amount first.'
+    assert (retyped.status_code, retyped.json()['error']['fields']) == (400, {'type': [message]})
+    assert (removed.status_code, Transaction.objects.get(pk=incoming['id']).type) == (400, '11')

@@ -212,6 +212,12 @@ def test_a_form_with_errors_lists_them_at_the_top_with_links_to_their_fields(cli
     assert page.index('id="error-summary"') < page.index('id="id_identifier"')  # at the top, before the fields
 
 
+def test_a_form_builds_no_more_sector_rows_than_there_are_sectors(client_as, sectors):
+    response = client_as('secretariat').post('/portfolio/projects/new/', {'identifier': 'ROWS', 'sector_100000': ''})
+
+    assert response.context['form'].sector_rows == len(sectors) + 3
+
+
 def test_sector_rows_offer_the_sectors_by_name_in_the_readers_language(client_as, make_project):
     project = make_project('S-ROWS', split={'green_energy': 80, 'agrivoltaics': 20})
     client = client_as('secretariat')
