@@ -10,6 +10,7 @@ aggregate — is marked illustrative and says so wherever it appears.
 
 import csv
 import datetime
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -166,8 +167,8 @@ def _independent_count(report: DemoReport) -> None:
     dataset, data/PROVENANCE.md): a second, independent figure beside the announced one, with
     its scope; it measures something else (official finance only, committed, to 2021, in
     constant 2021 dollars), so it is never added to the portfolio nor compared with it."""
-    with (settings.REFERENCE_DATA_DIR / AIDDATA_FILE).open(encoding='utf-8') as file:
-        rows = list(csv.DictReader(file))
+    text = (settings.REFERENCE_DATA_DIR / AIDDATA_FILE).read_text(encoding='utf-8')
+    rows = list(csv.DictReader(io.StringIO(text)))
     by_class = {column: sum(Decimal(row[column]) for row in rows) for column, _label in AIDDATA_CLASSES}
     years = sorted(int(row['year']) for row in rows)
     total = sum(by_class.values())
@@ -178,7 +179,7 @@ def _independent_count(report: DemoReport) -> None:
             'kind': Source.Kind.DATASET,
             'publisher': 'AidData, William & Mary (compiled by the odadata package)',
             'date_text': '2023',
-            'text': (settings.REFERENCE_DATA_DIR / AIDDATA_FILE).read_text(encoding='utf-8'),
+            'text': text,
         },
     )  # fmt: skip
     report.created += created

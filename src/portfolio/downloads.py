@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from itertools import islice
 
-from django.db.models import Case, CharField, Func, Value, When
+from django.db.models import Case, CharField, Func, Q, Value, When
 from django.db.models.functions import Cast
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -66,18 +66,16 @@ class SectorsText(Func):
         return self.as_sql(compiler, connection, template=self._template(self.POSTGRESQL), **extra)
 
 
-def yes_no(name: str) -> Case:
-    return Case(When(**{name: True}, then=Value('yes')), default=Value('no'), output_field=CharField())
+def yes_no(condition: Q) -> Case:
+    return Case(When(condition, then=Value('yes')), default=Value('no'), output_field=CharField())
 
 
 DATES = ('planned_start', 'planned_end', 'actual_start', 'actual_end')
 TEXT_COLUMNS = {
     'value_text': AmountText('value_usd'),
     'sectors_text': SectorsText('id'),
-    'counted_text': Case(
-        When(counting=Counting.HEADLINE, then=Value('yes')), default=Value('no'), output_field=CharField()
-    ),
-    'umbrella_text': yes_no('is_umbrella'),
+    'counted_text': yes_no(Q(counting=Counting.HEADLINE)),
+    'umbrella_text': yes_no(Q(is_umbrella=True)),
     'data_status_text': Case(
         When(is_illustrative=True, then=Value('illustrative')), default=Value('recorded'), output_field=CharField()
     ),

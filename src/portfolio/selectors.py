@@ -157,17 +157,31 @@ def summary(user) -> Summary:
     )
 
 
+def project_measures(within: Q | None = None) -> dict:
+    """What a set of projects holds (of those matching `within`, if given), in the order of a
+    breakdown's row (group_rows): projects, value, of which illustrative, amounts not converted."""
+
+    def only(condition: Q) -> Q:
+        return within & condition if within is not None else condition
+
+    return {
+        'projects': Count('id', filter=within),
+        'value': Sum('value_usd', filter=within),
+        'illustrative': Sum('value_usd', filter=only(Q(is_illustrative=True))),
+        'unconverted': Sum('unconverted_count', filter=within),
+    }
+
+
 def _summary_stats(projects) -> dict:
     headline = Q(counting=Counting.HEADLINE)
-    by_counting = {}
+    measures = {}
     for counting in (Counting.PIPELINE, *NOT_COUNTED_PROJECTS.values()):
         of_kind = Q(counting=counting)
-        by_counting |= {
-            f'{counting}_projects': Count('id', filter=of_kind),
-            f'{counting}_value': Sum('value_usd', filter=of_kind),
-            f'{counting}_illustrative': Sum('value_usd', filter=of_kind & Q(is_illustrative=True)),
-            f'{counting}_without_amount': Count('id', filter=of_kind & Q(value_basis=ValueBasis.NONE)),
-        }
+        measures |= {f'{counting}_{name}': measure for name, measure in project_measures(of_kind).items()}
+        measures[f'{counting}_without_amount'] = Count('id', filter=of_kind & Q(value_basis=ValueBasis.NONE))
+    for stage in COUNTED_STAGES:
+        of_stage = headline & Q(stage=stage)
+        measures |= {f'{stage}_{name}': measure for name, measure in project_measures(of_stage).items()}
     stats = projects.aggregate(
         visible=Count('id'),
         counted=Count('id', filter=headline),
@@ -176,20 +190,7 @@ def _summary_stats(projects) -> dict:
         unconverted=Sum('unconverted_count', filter=headline),
         total=Sum('value_usd', filter=headline),
         illustrative=Sum('value_usd', filter=headline & Q(is_illustrative=True)),
-        **by_counting,
-        **{
-            f'{stage}_{measure}': function(
-                {'projects': 'id', 'unconverted': 'unconverted_count'}.get(measure, 'value_usd'),
-                filter=headline & Q(stage=stage, **only),
-            )
-            for stage in COUNTED_STAGES
-            for measure, function, only in (
-                ('projects', Count, {}),
-                ('value', Sum, {}),
-                ('illustrative', Sum, {'is_illustrative': True}),
-                ('unconverted', Sum, {}),
-            )
-        },
+        **measures,
     )
     # The parts of the frameworks the reader sees (who sees an umbrella sees all its parts:
     # PART_LEVELS); a part of a hidden one takes up nothing the reader is shown.
@@ -261,12 +262,7 @@ def group_rows(counted, dimension: str) -> list[tuple[str, int, Decimal | None, 
             )
             .order_by()
         )
-        unassigned = counted.filter(sectors__isnull=True).aggregate(
-            projects=Count('id'),
-            value=Sum('value_usd'),
-            illustrative=Sum('value_usd', filter=Q(is_illustrative=True)),
-            unconverted=Sum('unconverted_count'),
-        )
+        unassigned = counted.filter(sectors__isnull=True).aggregate(**project_measures())
         return [*shares, (NOT_STATED, *unassigned.values())]
     if dimension in AMOUNT_DIMENSIONS:
         rows = (
@@ -282,16 +278,7 @@ def group_rows(counted, dimension: str) -> list[tuple[str, int, Decimal | None, 
         )
     else:
         column = {'region': 'region', 'year': 'value_year'}[dimension]
-        rows = (
-            counted.values_list(column)
-            .annotate(
-                projects=Count('id'),
-                value=Sum('value_usd'),
-                illustrative=Sum('value_usd', filter=Q(is_illustrative=True)),
-                unconverted=Sum('unconverted_count'),
-            )
-            .order_by()
-        )
+        rows = counted.values_list(column).annotate(**project_measures()).order_by()
     return [(str(key) if key is not None else NOT_STATED, *rest) for key, *rest in rows]
 
 

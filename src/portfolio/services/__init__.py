@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.changelog import follow_visibility
 from core.fx import RateUnavailable, convert
@@ -506,6 +507,9 @@ def add_transaction(*, project: Project, actor, supersedes: Transaction | None =
     return tx
 
 
+PASSED_ON = gettext_lazy('An on-lent amount passes this commitment on: remove or correct that amount first.')
+
+
 def _required_reason(reason: str) -> str:
     reason = (reason or '').strip()
     if not reason:
@@ -526,9 +530,7 @@ def correct_transaction(*, amount: Transaction, actor, reason: str, **values) ->
     if unknown:
         raise TypeError(f'not fields of a transaction: {", ".join(sorted(unknown))}')
     if 'type' in values and values['type'] != amount.type and amount.passed_on_by.exists():
-        raise ValidationError(
-            {'type': _('An on-lent amount passes this commitment on: remove or correct that amount first.')}
-        )
+        raise ValidationError({'type': PASSED_ON})
     for name, value in values.items():
         setattr(amount, name, value)
     check_transaction(amount)
@@ -548,10 +550,7 @@ def remove_transaction(*, amount: Transaction, actor, reason: str) -> None:
     require(actor, CHANGE_PROJECT, amount.project)
     reason = _required_reason(reason)
     if amount.passed_on_by.exists():
-        raise ValidationError(
-            _('An on-lent amount passes this commitment on: remove or correct that amount first.'),
-            code='passed_on',
-        )
+        raise ValidationError(PASSED_ON, code='passed_on')
     with change_reason(reason):
         for revised in amount.supersedes.all():
             revised.superseded_by = None
