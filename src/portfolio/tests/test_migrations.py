@@ -73,3 +73,48 @@ def test_recorded_history_gets_the_level_of_its_project(before_visibility):
         'gone amount': 'restricted',  # nothing left to tell: the strictest
         'organization': '',
     }
+
+
+BEFORE_COUNTING = [('portfolio', '0007_amounts_in_hundredths')]
+
+
+@pytest.fixture
+def before_counting():
+    yield migrate(BEFORE_COUNTING)
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_stored_projects_get_the_counting_and_the_year_of_commitment_of_todays_rules(before_counting):
+    """0008 fills `counting` from status and parts (the pipeline leaves the total), 0009 recomputes
+    the year of commitment: the earliest converted amount that makes the value (an amount of zero
+    could not be recorded before 0009)."""
+    old = before_counting
+    Project, Transaction = old.get_model('portfolio', 'Project'), old.get_model('portfolio', 'Transaction')
+
+    def project(identifier, status, **values):
+        return Project.objects.create(identifier=identifier, title_en=identifier, status=status, stage='x', **values)
+
+    umbrella = project('UMB', 'agreement_signed', is_umbrella=True, in_aggregates=False)
+    project('PART', 'implementation', parent=umbrella, in_aggregates=True)
+    project('PROPOSED', 'proposal', in_aggregates=True)
+    project('DROPPED', 'cancelled', in_aggregates=False)
+    dated = project('DATED', 'agreement_signed', in_aggregates=True, value_year=2005)
+    old.get_model('core', 'Currency').objects.get_or_create(code='USD', defaults={'name_en': 'US Dollar'})
+
+    def amount(value, value_usd, day):
+        Transaction.objects.create(
+            project=dated, type='11', value=value, currency_id='USD', value_date=day, value_usd=value_usd,
+            counts_in_value=True,
+        )  # fmt: skip
+
+    amount(40, None, '2005-03-01')  # no rate converted it
+    amount(10, 10, '2022-09-01')
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    from portfolio.models import Project as Current
+
+    assert dict(Current.objects.values_list('identifier', 'counting')) == {
+        'UMB': 'framework', 'PART': 'headline', 'PROPOSED': 'pipeline', 'DROPPED': 'cancelled', 'DATED': 'headline',
+    }  # fmt: skip
+    assert Current.objects.get(identifier='DATED').value_year == 2022
