@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
         from hamkor.registry import NavItem, register_navigation
 
         changelog.connect_signals()
-        # What the cached landing page (core.views.dashboard) reads. A reference load saves each
+        # What the cached reference page (core.views.reference_index) reads. A reference load saves each
         # dataset's row (its row count) after writing its rows, so a load bumps the topic.
         pagecache.watch(
             'reference',

@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from core.models import Country, Currency, ExchangeRate, HSCode, HSSection, Obje
 from hamkor import pagecache
 from hamkor.auth import permission_required
 from hamkor.charts import line_chart, to_json
+from hamkor.registry import home_stories
 
 HS_EDITIONS = ('2022', '2017')
 
@@ -25,36 +25,39 @@ def is_htmx(request) -> bool:
     return request.headers.get('HX-Request') == 'true'
 
 
-# The topic's models are named in core.apps (CoreConfig.ready).
-DASHBOARD = pagecache.Page('dashboard', topics=('reference',))
+RECENT_CHANGES = 8
 
 
 def dashboard(request):
-    """The landing page: what the system holds today and where each domain lives. Reference data
-    is public, so every reader of a language shares one cached model."""
+    """The landing page: each app's headline story for what the reader may see (each read from
+    its app's cached page models), then what changed recently for readers of the change log."""
+    user = request.user
+    recent = None
+    if user.has_perm('core.view_objectchange'):
+        recent = ObjectChange.objects.visible_to(user).select_related('content_type', 'actor')[:RECENT_CHANGES]
+    stories = [mark_safe(story.render(user)) for story in home_stories()]  # noqa: S308 (rendered templates)
+    return render(request, 'dashboard.html', {'stories': stories, 'recent': recent})
 
-    def context() -> dict:
-        model = DASHBOARD.get(dashboard_model)
-        return {**model, 'body': mark_safe(model['body'])}  # noqa: S308
 
-    return pagecache.render(request, DASHBOARD, 'dashboard.html', context)
+# The topic's models are named in core.apps (CoreConfig.ready).
+REFERENCE = pagecache.Page('reference-index', topics=('reference',))
 
 
-def dashboard_model() -> dict:
+def reference_index(request):
+    """What reference data is loaded, and the yuan's and sum's latest rates: public, so every
+    reader of a language shares one cached model."""
+    return render(request, 'core/reference_index.html', REFERENCE.get(reference_model))
+
+
+def reference_model() -> dict:
     series = selectors.rate_series('CNY', ExchangeRate.Frequency.MONTHLY)
     recent = [point for point in series if point['month'] >= '2016-01-01']
     chart = to_json(line_chart(recent, x='month', y='rate', y_title=_('CNY per USD'))) if recent else None
-    model = {
+    return {
         'summary': selectors.reference_summary(),
         'latest': [rate for rate in (selectors.latest_rate('CNY'), selectors.latest_rate('UZS')) if rate],
         'chart': chart,
     }
-    model['body'] = str(render_to_string('_dashboard_body.html', model))
-    return model
-
-
-def reference_index(request):
-    return render(request, 'core/reference_index.html', {'summary': selectors.reference_summary()})
 
 
 def country_list(request):

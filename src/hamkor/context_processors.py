@@ -1,17 +1,6 @@
 """The navigation of the web shell, one entry per domain, as the apps registered them."""
 
-from django.utils.translation import gettext_lazy as _
-
-from hamkor.registry import NavItem, navigation_items, register_navigation
-
-# Domains announced in the navigation before their module exists.
-for _order, _section, _label in (
-    (40, 'commitments', _('Commitments')),
-    (50, 'indicators', _('Indicators')),
-    (60, 'standards', _('Standards & Certification')),
-    (70, 'reports', _('Reports')),
-):
-    register_navigation(NavItem(_label, None, _section, _order))
+from hamkor.registry import NavItem, navigation_items
 
 
 def current_section(request, items: list[NavItem]) -> str:

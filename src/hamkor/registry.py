@@ -1,8 +1,8 @@
 """Where domain apps plug into the framework.
 
 The framework names no domain app. Each app registers what it contributes — navigation entries,
-demo loaders, the files a backup must copy — from its `AppConfig.ready()`, and its API routes
-are found by convention in `<app>.api.urls`. A new app therefore appears in the product without
+the landing page's stories, demo loaders, the files a backup must copy — from its
+`AppConfig.ready()`, and its API routes are found by convention in `<app>.api.urls`. A new app therefore appears in the product without
 an edit here.
 """
 
@@ -20,15 +20,15 @@ from django.urls import reverse
 @dataclass(frozen=True)
 class NavItem:
     label: str
-    url_name: str | None  # None: the module is not available yet
+    url_name: str
     section: str
     order: int
     permission: str | None = None
     namespaces: tuple[str, ...] = field(default=())  # 'namespace' or 'namespace:url-name-prefix' of its pages
 
     @property
-    def url(self) -> str | None:
-        return reverse(self.url_name) if self.url_name else None
+    def url(self) -> str:
+        return reverse(self.url_name)
 
 
 _visibility_levels: list[Callable] = []
@@ -82,6 +82,28 @@ def register_demo_loader(loader: DemoLoader) -> None:
 
 def demo_loaders() -> list[DemoLoader]:
     return sorted(_demo_loaders.values(), key=lambda loader: loader.order)
+
+
+@dataclass(frozen=True)
+class HomeStory:
+    """A headline story an app tells on the landing page: `render(user)` returns its HTML for
+    what `user` may see, from the app's own cached page models (so the landing page computes
+    nothing of its own)."""
+
+    name: str
+    render: Callable[[object], str]
+    order: int
+
+
+_home_stories: dict[str, HomeStory] = {}
+
+
+def register_home_story(story: HomeStory) -> None:
+    _home_stories[story.name] = story
+
+
+def home_stories() -> list[HomeStory]:
+    return sorted(_home_stories.values(), key=lambda story: story.order)
 
 
 @dataclass(frozen=True)

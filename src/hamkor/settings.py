@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         'ClaimMetricEnum': 'sources.models.Claim.Metric',
         'TransactionTypeEnum': 'portfolio.choices.TransactionType',
         'BudgetTypeEnum': 'portfolio.choices.BudgetType',
+        'OrganizationKindEnum': 'organizations.choices.OrganizationKind',
     },
 }
 

@@ -11,8 +11,10 @@ class PortfolioConfig(AppConfig):
         from hamkor import pagecache
         from hamkor.registry import (
             DemoLoader,
+            HomeStory,
             NavItem,
             register_demo_loader,
+            register_home_story,
             register_navigation,
             register_visibility_levels,
         )
@@ -20,9 +22,11 @@ class PortfolioConfig(AppConfig):
         from portfolio import demo, selectors
         from portfolio.models import Project
         from portfolio.querysets import visible_levels
+        from portfolio.views.dashboard import home_story
         from sources.selectors import CitableType, register_citable
 
         register_navigation(NavItem(_('Portfolio'), 'portfolio:dashboard', 'portfolio', 10, namespaces=('portfolio',)))
+        register_home_story(HomeStory('portfolio', home_story, order=10))
         register_demo_loader(DemoLoader('portfolio', demo.demo_lines, order=10))
         register_citable(CitableType('project', _('project'), 'portfolio.Project', Project.objects.visible_to))
         register_detail_part('projects', selectors.organization_projects)

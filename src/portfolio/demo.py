@@ -22,9 +22,18 @@ from core.models import Country, Currency
 from hamkor.context import change_context
 from hamkor.permissions import SYSTEM
 from organizations import services as organization_services
+from organizations.choices import OrganizationKind
 from organizations.models import Organization
 from portfolio import services
-from portfolio.choices import BudgetStatus, BudgetType, FinanceType, ProjectStatus, Region, TransactionType
+from portfolio.choices import (
+    BudgetStatus,
+    BudgetType,
+    FinanceType,
+    ParticipantRole,
+    ProjectStatus,
+    Region,
+    TransactionType,
+)
 from portfolio.models import (
     Budget,
     CooperationSector,
@@ -32,6 +41,7 @@ from portfolio.models import (
     PlannedDisbursement,
     Project,
 )
+from sources import services as source_services
 from sources.models import Citation, Claim, Confidence, Source
 
 REPORT_KEY = 'trend-2-september'
@@ -159,6 +169,9 @@ def load_demo_portfolio() -> DemoReport:
 
 AIDDATA_KEY = 'aiddata-gcdf-3'
 AIDDATA_FILE = 'portfolio/aiddata_gcdf3_uzbekistan.csv'
+# Where the file was taken from, and when (data/PROVENANCE.md); the press report names no address.
+AIDDATA_URL = 'https://github.com/milesdwilliams15/odadata'
+AIDDATA_ACCESSED = datetime.date(2026, 12, 4)
 AIDDATA_CLASSES = (('oda_amt', 'ODA-like'), ('oof_amt', 'OOF-like'), ('vof_amt', 'vague official finance'))
 
 
@@ -179,9 +192,13 @@ def _independent_count(report: DemoReport) -> None:
             'kind': Source.Kind.DATASET,
             'publisher': 'AidData, William & Mary (compiled by the odadata package)',
             'date_text': '2023',
+            'url': AIDDATA_URL,
+            'accessed_on': AIDDATA_ACCESSED,
             'text': text,
         },
     )  # fmt: skip
+    if not created and not source.url:  # loaded before sources had addresses
+        source_services.update_source(source=source, actor=SYSTEM, url=AIDDATA_URL, accessed_on=AIDDATA_ACCESSED)
     report.created += created
     report.existing += not created
     parts = '; '.join(f'{label} {by_class[column]:,.2f}' for column, label in AIDDATA_CLASSES)
@@ -255,12 +272,13 @@ def _load() -> DemoReport:
     _project(report, source, 'ai', identifier='UZ-CN-PROPOSAL-AI', title_en='Uzbek-Chinese center for artificial intelligence',
              title_ru='Узбекско-китайский центр искусственного интеллекта', title_zh='乌中人工智能中心',
              title_uz='Oʻzbek-xitoy sunʼiy intellekt markazi', sectors=[(sectors['artificial_intelligence'], Decimal(100))])  # fmt: skip
-    _project(report, source, 'railway', identifier='UZ-KG-CN-RAILWAY', title_en='Uzbekistan–Kyrgyzstan–China railway',
+    railway = _project(report, source, 'railway', identifier='UZ-KG-CN-RAILWAY', title_en='Uzbekistan–Kyrgyzstan–China railway',
              title_ru='Железная дорога Узбекистан — Кыргызстан — Китай', title_zh='中吉乌铁路',
              title_uz='Oʻzbekiston–Qirgʻiziston–Xitoy temir yoʻli', status=ProjectStatus.IMPLEMENTATION,
              region=Region.NATIONWIDE, sectors=[(sectors['transport'], Decimal(100))],
              description_en='Strategic railway under construction with the involvement of Uzbek contracting '
                             'organizations; agreements on its financing are not recorded here.')  # fmt: skip
+    _railway_as_reported(report, railway)
 
     for identifier, title, status, split, region, umbrella, parent, transactions in ILLUSTRATIVE:
         if Project.objects.filter(identifier=identifier).exists():
@@ -341,6 +359,27 @@ def _organization(report, source, locator_key, *, aliases, confidence=Confidence
     cite(organization, source, locator_key, confidence)
     report.created += 1
     return organization
+
+
+def _railway_as_reported(report, railway: Project) -> None:
+    """What paragraph 7 says of the railway: its three countries (by its name), Uzbek contracting
+    organizations taking part (implementing, not named: no name is invented) and construction
+    under way (no date given). Added to a railway loaded before these were recorded, too."""
+    countries = ('UZB', 'KGZ', 'CHN')  # no shares: the report states none
+    records = len(countries) + 2  # and the participant and the milestone
+    if railway.countries.exists():
+        report.existing += records
+        return
+    for iso3 in countries:
+        services.add_country(project=railway, actor=SYSTEM, country=Country.objects.get(iso3=iso3))
+    services.add_participant(
+        project=railway, actor=SYSTEM, role=ParticipantRole.IMPLEMENTING, kind=OrganizationKind.CONTRACTOR,
+        country=Country.objects.get(iso3='UZB'),
+    )  # fmt: skip
+    services.add_milestone(
+        project=railway, actor=SYSTEM, title='Construction under way, as reported (the report gives no date)'
+    )
+    report.created += records
 
 
 def _project(report, source, locator_key, *, identifier, status=ProjectStatus.PROPOSAL, **values) -> Project:

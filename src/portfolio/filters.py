@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Side
@@ -75,9 +75,10 @@ class ProjectFilter(django_filters.FilterSet):
 
         def has_participant_from(side):
             country = SIDE_COUNTRY[side]
-            return Exists(
-                Participant.objects.filter(project=OuterRef('pk'), organization__country__iso3=country)
-            ) | Exists(Transaction.objects.filter(project=OuterRef('pk'), provider__country__iso3=country))
+            participant = Q(organization__country__iso3=country) | Q(organization=None, country__iso3=country)
+            return Exists(Participant.objects.filter(participant, project=OuterRef('pk'))) | Exists(
+                Transaction.objects.filter(project=OuterRef('pk'), provider__country__iso3=country)
+            )
 
         if value == Side.JOINT:
             return queryset.filter(has_participant_from(Side.UZBEKISTAN), has_participant_from(Side.CHINA))

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.models import CodelistItem, Currency
+from core.models import CodelistItem, Country, Currency
 from hamkor.numbers import plain
+from organizations.choices import OrganizationKind
 from organizations.models import Organization
 from portfolio.choices import ParticipantRole, ProjectStatus, TransactionType
 from portfolio.models import (
@@ -130,8 +131,26 @@ class TransactionForm(forms.ModelForm):
 
 
 class ParticipantForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_('Organization'), queryset=Organization.objects.order_by('name_en'))
     role = forms.ChoiceField(label=_('Role'), choices=ParticipantRole.choices)
+    organization = forms.ModelChoiceField(
+        label=_('Organization'), queryset=Organization.objects.order_by('name_en'), required=False
+    )
+    kind = forms.ChoiceField(
+        label=_('Or, organizations the source does not name: their type'),
+        choices=[('', '—'), *OrganizationKind.choices],
+        required=False,
+    )
+    country = forms.ModelChoiceField(
+        label=_('and their country'), queryset=Country.objects.order_by('name_en'), required=False
+    )
+
+
+class CountryForm(forms.Form):
+    country = forms.ModelChoiceField(label=_('Country'), queryset=Country.objects.order_by('name_en'))
+    percentage = forms.DecimalField(
+        label=_('Share (%)'), required=False, max_digits=5, decimal_places=2,
+        help_text=_('Leave empty where the source states no share.'),
+    )  # fmt: skip
 
 
 class MilestoneForm(forms.Form):

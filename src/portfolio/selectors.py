@@ -88,6 +88,17 @@ class Summary:
         """Registered total as a share of each announced portfolio figure."""
         return [(claim, self.total_usd / claim.value_usd) for claim in self.claims]
 
+    @property
+    def cited_usd(self) -> Decimal:
+        """Of the registered total, what records from cited sources hold (not illustrative)."""
+        return self.total_usd - self.illustrative_usd
+
+    @property
+    def cited_coverage(self) -> list[tuple[Claim, Decimal]]:
+        """What records from cited sources hold as a share of each announced figure: the coverage
+        that does not count records entered for demonstration."""
+        return [(claim, self.cited_usd / claim.value_usd) for claim in self.claims]
+
 
 # What the headline leaves out, beside it (docs/portfolio-aggregation.md): projects by how they
 # are counted, the part of umbrella frameworks their recorded parts do not take up, and money
@@ -419,6 +430,7 @@ class ProjectPage:
     parent: Project | None  # None also where the parent is hidden from the reader
     sectors: QuerySet
     participants: QuerySet
+    countries: QuerySet
     transactions: QuerySet
     children: QuerySet
     linked: QuerySet
@@ -439,7 +451,8 @@ def project_page(user, pk: int) -> ProjectPage:
         project=project,
         parent=project.parent_for(user),
         sectors=project.sectors.select_related('sector'),
-        participants=project.participants.select_related('organization__country'),
+        participants=project.participants.select_related('organization__country', 'country'),
+        countries=project.countries.select_related('country'),
         transactions=project.transactions.select_related('provider', 'currency', 'superseded_by'),
         children=project.children.visible_to(user),
         linked=project.linked.visible_to(user),

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sources.models import Citation, Claim, Confidence, Source
@@ -7,11 +8,17 @@ from sources.services import CLAIM_FIELDS, SOURCE_FIELDS, check_claim_value
 
 
 class SourceForm(forms.ModelForm):
+    url = forms.URLField(
+        label=capfirst(Source._meta.get_field('url').verbose_name), required=False, assume_scheme='https',
+        max_length=Source._meta.get_field('url').max_length,
+    )  # fmt: skip
+
     class Meta:
         model = Source
         fields = SOURCE_FIELDS
         widgets = {
             'published_on': forms.DateInput(attrs={'type': 'date'}),
+            'accessed_on': forms.DateInput(attrs={'type': 'date'}),
             'text': forms.Textarea(attrs={'rows': 8}),
         }
 

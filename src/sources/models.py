@@ -34,12 +34,24 @@ class Source(ChangeLoggedModel):
     date_text = models.CharField(
         _('date as given'), max_length=100, blank=True, help_text=_('The date as the document states it.')
     )
+    url = models.URLField(_('address (URL)'), max_length=500, blank=True)
+    accessed_on = models.DateField(
+        _('accessed on'), null=True, blank=True, help_text=_('When the address was read: what it said may change.')
+    )
     text = models.TextField(_('text'), blank=True)
 
     class Meta:
         ordering = ['title']
         verbose_name = _('source')
         verbose_name_plural = _('sources')
+        constraints = [
+            # An address says what it said when it was read: without that date the citation cannot be checked.
+            models.CheckConstraint(
+                condition=models.Q(url='') | models.Q(accessed_on__isnull=False),
+                name='sources_source_url_has_access_date',
+                violation_error_message=_('Give the date the address was accessed: what it says may change.'),
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -17,7 +17,7 @@ from hamkor.permissions import require
 from sources import selectors
 from sources.models import Citation, Claim, Source
 
-SOURCE_FIELDS = ('key', 'title', 'kind', 'publisher', 'published_on', 'date_text', 'text')
+SOURCE_FIELDS = ('key', 'title', 'kind', 'publisher', 'published_on', 'date_text', 'url', 'accessed_on', 'text')
 CLAIM_FIELDS = ('metric', 'comparator', 'value_usd', 'period', 'quote', 'confidence')
 # Keys that would collide with the pages under /sources/.
 RESERVED_KEYS = ('new',)

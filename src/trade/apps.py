@@ -12,16 +12,19 @@ class TradeConfig(AppConfig):
         from hamkor.registry import (
             BackupPart,
             DemoLoader,
+            HomeStory,
             NavItem,
             register_backup_part,
             register_demo_loader,
+            register_home_story,
             register_navigation,
         )
         from trade import demo
         from trade.store import integrity
-        from trade.views.dashboard import warm_pages
+        from trade.views.dashboard import home_story, warm_pages
 
         register_navigation(NavItem(_('Trade'), 'trade:dashboard', 'trade', 20, namespaces=('trade',)))
+        register_home_story(HomeStory('trade', home_story, order=20))
         # After the portfolio: the trade targets cite the report's claims, which the portfolio demo creates.
         register_demo_loader(DemoLoader('trade', demo.demo_lines, order=20))
         # A backup copies exactly the files of the slices its database snapshot names.

@@ -4,8 +4,8 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_dashboard_shows_reference_counts_latest_rates_and_a_chart(client):
-    response = client.get('/')
+def test_the_reference_page_shows_reference_counts_latest_rates_and_a_chart(client):
+    response = client.get(reverse('core:reference_index'))
     page = response.content.decode()
 
     assert response.context['summary'].countries == 249

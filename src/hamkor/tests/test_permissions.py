@@ -250,6 +250,8 @@ API = [
     ),  # fmt: skip
     api('project-participants', '/api/projects/{project}/participants/', CHANGE_PROJECT, 'post', PARTICIPANT, ok=201),
     api('project-participant', '/api/projects/{project}/participants/{participant}/', CHANGE_PROJECT, 'delete', ok=204),
+    api('project-countries', '/api/projects/{project}/countries/', CHANGE_PROJECT, 'post', {'country': 'KGZ'}, ok=201),
+    api('project-country', '/api/projects/{project}/countries/{country}/', CHANGE_PROJECT, 'delete', ok=204),
     api('project-documents', '/api/projects/{project}/documents/', CHANGE_PROJECT, 'post', DOCUMENT, ok=201),
     api('project-document', '/api/projects/{project}/documents/{document}/', CHANGE_PROJECT, 'delete', ok=204),
     api(
@@ -356,6 +358,7 @@ def objects(china):
             role='1',
             organization=create_organization(name_en='Bank of China', kind='bank', country=china, actor=SYSTEM),
         ).pk,  # fmt: skip
+        'country': portfolio_services.add_country(actor=SYSTEM, project=project, country=china).pk,
         'source': source.key,
         'claim': claim.pk,
         'citation': citation.pk,

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.views import NamesField
-from core.models import Currency
+from core.models import Country, Currency
 from hamkor.permissions import action_permission
 from portfolio import downloads, selectors, services
 from portfolio.choices import ProjectStatus
@@ -22,6 +22,7 @@ from portfolio.models import (
     Participant,
     PlannedDisbursement,
     Project,
+    ProjectCountry,
     Transaction,
 )
 from sources.models import Source
@@ -202,11 +203,27 @@ class ReasonSerializer(serializers.Serializer):
 
 class ParticipantSerializer(serializers.ModelSerializer):
     """An organization taking part in the project in an IATI OrganisationRole (1 funding, 2
-    accountable, 3 extending, 4 implementing)."""
+    accountable, 3 extending, 4 implementing); or, instead of `organization`, organizations a
+    source describes without naming them, by `kind` and `country` (ISO alpha-3)."""
+
+    country = serializers.SlugRelatedField(
+        slug_field='iso3', queryset=Country.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Participant
-        fields = ['id', 'organization', 'role']
+        fields = ['id', 'organization', 'role', 'kind', 'country']
+
+
+class ProjectCountrySerializer(serializers.ModelSerializer):
+    """A country the project is in or benefits (IATI recipient-country, ISO alpha-3), with its share
+    where the source states one."""
+
+    country = serializers.SlugRelatedField(slug_field='iso3', queryset=Country.objects.all())
+
+    class Meta:
+        model = ProjectCountry
+        fields = ['id', 'country', 'percentage']
 
 
 class RelationSerializer(serializers.Serializer):
@@ -220,6 +237,7 @@ class ProjectDetailSerializer(ProjectSerializer):
 
     transactions = TransactionSerializer(many=True, read_only=True)
     participants = ParticipantSerializer(many=True, read_only=True)
+    countries = ProjectCountrySerializer(many=True, read_only=True)
     budgets = BudgetSerializer(many=True, read_only=True)
     planned_disbursements = PlannedDisbursementSerializer(many=True, read_only=True)
     documents = DocumentLinkSerializer(many=True, read_only=True)
@@ -227,7 +245,7 @@ class ProjectDetailSerializer(ProjectSerializer):
 
     class Meta(ProjectSerializer.Meta):
         fields = [
-            *ProjectSerializer.Meta.fields, 'linked', 'transactions', 'participants', 'budgets',
+            *ProjectSerializer.Meta.fields, 'linked', 'transactions', 'participants', 'countries', 'budgets',
             'planned_disbursements', 'documents',
         ]  # fmt: skip
 
@@ -354,6 +372,22 @@ class ProjectViewSet(viewsets.ModelViewSet):
     @action_permission(CHANGES_PROJECT)
     def remove_participant(self, request, pk=None, item=None):
         return self._remove('participants', item, services.remove_participant, 'participant')
+
+    @extend_schema(request=ProjectCountrySerializer, responses={201: ProjectCountrySerializer})
+    @action(detail=True, methods=['post'], url_name='countries')
+    @action_permission(CHANGES_PROJECT)
+    def countries(self, request, pk=None):
+        """Add a country the project is in or benefits."""
+        return self._add(request, ProjectCountrySerializer, services.add_country)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(
+        detail=True, methods=['delete'],
+        url_path=r'countries/(?P<item>[0-9]+)', url_name='country',
+    )  # fmt: skip
+    @action_permission(CHANGES_PROJECT)
+    def remove_country(self, request, pk=None, item=None):
+        return self._remove('countries', item, services.remove_country, 'country')
 
     @extend_schema(request=BudgetSerializer, responses={201: BudgetSerializer})
     @action(detail=True, methods=['post'], url_name='budgets')

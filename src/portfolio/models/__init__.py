@@ -14,6 +14,7 @@ from portfolio.models.projects import (
     Milestone,
     Participant,
     Project,
+    ProjectCountry,
     ProjectSector,
     StatusChange,
 )
@@ -27,6 +28,7 @@ __all__ = [
     'DocumentLink',
     'Milestone',
     'Participant',
+    'ProjectCountry',
     'PlannedAmount',
     'PlannedDisbursement',
     'PortfolioState',

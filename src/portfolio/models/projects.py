@@ -1,13 +1,17 @@
 """Projects, their sector shares, participants, milestones and status history; the cooperation sectors."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Country
 from hamkor.fields import AmountField
 from hamkor.models import STRICTEST_VISIBILITY, ChangeLoggedMixin, ChangeLoggedModel, localized
+from organizations.choices import OrganizationKind
 from organizations.models import Organization
 from portfolio.choices import (
     Counting,
@@ -232,14 +236,27 @@ class PartOfProject:
 
 
 class Participant(PartOfProject, ChangeLoggedMixin, models.Model):
-    """An organization taking part in a project in an IATI role; its side is its country's."""
+    """An organization taking part in a project in an IATI role; its side is its country's.
+
+    A source may name who takes part only by kind and country ("Uzbek contracting
+    organizations"): such a participant is recorded as that kind and country, with no
+    organization, rather than under an invented name."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='participants')
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name='participations')
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name='participations', null=True, blank=True
+    )
     role = models.CharField(_('role'), max_length=1, choices=ParticipantRole.choices)
+    kind = models.CharField(
+        _('type of the organizations not named'), max_length=20, choices=OrganizationKind.choices, blank=True
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name='+', null=True, blank=True,
+        verbose_name=_('country of the organizations not named'),
+    )  # fmt: skip
 
     class Meta:
-        ordering = ['role', 'organization']
+        ordering = ['role', 'organization', 'kind']
         verbose_name = _('participant')
         verbose_name_plural = _('participants')
         constraints = [
@@ -248,10 +265,67 @@ class Participant(PartOfProject, ChangeLoggedMixin, models.Model):
                 name='portfolio_participant_unique',
                 violation_error_message=_('This organization already has this role in the project.'),
             ),
+            models.UniqueConstraint(
+                fields=['project', 'role', 'kind', 'country'],
+                condition=models.Q(organization__isnull=True),
+                name='portfolio_participant_unnamed_unique',
+                violation_error_message=_('Organizations of this type and country already have this role.'),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=False, kind='', country__isnull=True)
+                | (models.Q(organization__isnull=True, country__isnull=False) & ~models.Q(kind='')),
+                name='portfolio_participant_named_or_described',
+                violation_error_message=_(
+                    'Choose an organization, or, for organizations the source does not name, their type and '
+                    'country (not both).'
+                ),
+            ),
         ]
 
     def __str__(self):
-        return f'{self.organization} ({self.get_role_display()})'
+        return f'{self.who} ({self.get_role_display()})'
+
+    @property
+    def who(self) -> str:
+        if self.organization_id:
+            return str(self.organization)
+        return _('%(kind)s, %(country)s (not named)') % {'kind': self.get_kind_display(), 'country': self.country}
+
+    @property
+    def side_country(self):
+        return self.organization.country if self.organization_id else self.country
+
+
+class ProjectCountry(PartOfProject, ChangeLoggedMixin, models.Model):
+    """A country the project is in or benefits (IATI recipient-country), with its share where the
+    source states one: a railway through three countries is recorded in the three."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name='countries')
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name='+', verbose_name=_('country'))
+    percentage = models.DecimalField(
+        _('share (%)'), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal('0.01')), MaxValueValidator(Decimal('100'))],
+        help_text=_('Leave empty where the source states no share.'),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ['project', 'id']
+        verbose_name = _('country of the project')
+        verbose_name_plural = _('countries of the project')
+        constraints = [
+            models.UniqueConstraint(
+                fields=['project', 'country'],
+                name='portfolio_projectcountry_unique',
+                violation_error_message=_('This country is already recorded for the project.'),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percentage__isnull=True) | models.Q(percentage__gt=0, percentage__lte=100),
+                name='portfolio_projectcountry_share',
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.country) if self.percentage is None else f'{self.country} ({self.percentage} %)'
 
 
 class Milestone(PartOfProject, ChangeLoggedMixin, models.Model):

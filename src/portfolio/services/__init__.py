@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +34,7 @@ from portfolio.models import (
     PlannedAmount,
     PlannedDisbursement,
     Project,
+    ProjectCountry,
     ProjectSector,
     StatusChange,
     Transaction,
@@ -272,12 +274,37 @@ def change_status(*, project: Project, actor, status: str, reason: str = '') -> 
 
 
 @transaction.atomic
-def add_participant(*, project: Project, actor, organization: Organization, role: str) -> Participant:
+def add_participant(
+    *, project: Project, actor, role: str, organization: Organization | None = None, kind: str = '', country=None
+) -> Participant:
+    """An organization, or organizations a source describes without naming them (`kind`, `country`)."""
     require(actor, CHANGE_PROJECT, project)
-    participant = Participant(project=project, organization=organization, role=role)
+    participant = Participant(project=project, organization=organization, role=role, kind=kind, country=country)
     participant.full_clean()
     participant.save()
     return participant
+
+
+@transaction.atomic
+def add_country(*, project: Project, actor, country, percentage: Decimal | None = None) -> ProjectCountry:
+    """A country of the project; the shares stated, where any are, may not pass 100 % together."""
+    require(actor, CHANGE_PROJECT, project)
+    recorded = ProjectCountry(project=project, country=country, percentage=percentage)
+    recorded.full_clean()
+    stated = project.countries.exclude(percentage=None).aggregate(total=Sum('percentage'))['total'] or Decimal(0)
+    if percentage is not None and stated + percentage > 100:
+        raise ValidationError(
+            {'percentage': _('The countries’ shares would add up to %(total)s %%, more than 100 %%.')
+             % {'total': stated + percentage}}
+        )  # fmt: skip
+    recorded.save()
+    return recorded
+
+
+@transaction.atomic
+def remove_country(*, country: ProjectCountry, actor) -> None:
+    require(actor, CHANGE_PROJECT, country.project)
+    country.delete()
 
 
 @transaction.atomic

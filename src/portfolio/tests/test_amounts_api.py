@@ -140,7 +140,7 @@ def test_participants_are_added_and_removed_through_the_api(editor, bank):
     removed = editor.delete(f'/api/projects/{pk}/participants/{added.json()["id"]}/')
 
     assert (added.status_code, again.status_code, removed.status_code) == (201, 400, 204)
-    assert listed == [{'id': added.json()['id'], 'organization': bank.pk, 'role': '1'}]
+    assert listed == [{'id': added.json()['id'], 'organization': bank.pk, 'role': '1', 'kind': '', 'country': None}]
     assert editor.get(f'/api/projects/{pk}/').json()['participants'] == []
 
 

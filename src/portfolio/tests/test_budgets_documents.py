@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.models import Currency, ObjectChange
+from core.models import Country, Currency, ObjectChange
 from hamkor.permissions import SYSTEM
 from organizations import services as organization_services
 from portfolio import selectors, services
@@ -290,7 +290,9 @@ def test_the_project_page_runs_a_fixed_number_of_queries(client_as, make_project
             services.add_planned_disbursement(actor=SYSTEM, project=project, **planned_values(), provider=bank)
             services.add_document(actor=SYSTEM, project=project, **document_values(url=f'https://example.org/{number}'))
             services.add_milestone(actor=SYSTEM, project=project, title=f'Step {number}')
+            services.add_country(actor=SYSTEM, project=project, country=Country.objects.order_by('pk')[number])
         services.add_participant(actor=SYSTEM, project=project, organization=bank, role='1')
+        services.add_participant(actor=SYSTEM, project=project, role='4', kind='contractor', country=bank.country)
 
     small, large = make_project('Q-1'), make_project('Q-2')
     fill(small, 1)
@@ -298,7 +300,7 @@ def test_the_project_page_runs_a_fixed_number_of_queries(client_as, make_project
     client = client_as('secretariat')
     client.get(small.get_absolute_url())  # session and permission caches warm
 
-    with django_assert_num_queries(17) as small_run:
+    with django_assert_num_queries(18) as small_run:
         client.get(small.get_absolute_url())
     with django_assert_num_queries(len(small_run.captured_queries)):
         client.get(large.get_absolute_url())

@@ -81,3 +81,10 @@ def drill_down(request, dimension, key):
     page = Paginator(contributions, 100).get_page(request.GET.get('page'))
     context = {'dimension': dimension, 'title': DIMENSION_TITLES[dimension], 'group': group, 'page': page}
     return render(request, 'portfolio/drill_down.html', context)
+
+
+def home_story(user) -> str:
+    """The portfolio's story on the landing page, from the dashboard's cached model for the
+    projects `user` may see."""
+    model = DASHBOARD.get(lambda: dashboard_model(user), audience=visibility_levels(user))
+    return render_to_string('portfolio/_home_story.html', {'summary': model['summary']})

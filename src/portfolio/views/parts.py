@@ -13,6 +13,7 @@ from hamkor.forms import add_service_errors
 from portfolio import services
 from portfolio.forms import (
     BudgetForm,
+    CountryForm,
     DocumentForm,
     MilestoneForm,
     ParticipantForm,
@@ -25,6 +26,12 @@ from portfolio.services import Relation
 # What can be added to a project from its page: part -> (form, service, page title, note under the title)
 ITEM_FORMS = {
     'participant': (ParticipantForm, services.add_participant, gettext_lazy('Add a participant'), None),
+    'country': (
+        CountryForm,
+        services.add_country,
+        gettext_lazy('Add a country'),
+        gettext_lazy('A country the project is in or benefits, with its share where the source states one.'),
+    ),
     'milestone': (MilestoneForm, services.add_milestone, gettext_lazy('Add a milestone'), None),
     'budgets': (
         BudgetForm,
@@ -111,6 +118,12 @@ REMOVABLE = {
         services.remove_participant,
         'participant',
         gettext_lazy('participant'),
+    ),
+    'countries': (
+        lambda project: project.countries.select_related('country'),
+        services.remove_country,
+        'country',
+        gettext_lazy('country of the project'),
     ),
     'milestones': (
         lambda project: project.milestones.all(),

@@ -41,7 +41,10 @@ class SourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = ['key', 'title', 'kind', 'publisher', 'published_on', 'date_text', 'claim_count', 'citation_count']
+        fields = [
+            'key', 'title', 'kind', 'publisher', 'published_on', 'date_text', 'url', 'accessed_on', 'claim_count',
+            'citation_count',
+        ]  # fmt: skip
 
 
 class SourceDetailSerializer(SourceSerializer):

@@ -120,6 +120,33 @@ def test_the_secretariat_creates_and_edits_a_source_and_the_change_log_records_i
     assert changes_of(Source) == [('create', 'web'), ('update', 'web')]
 
 
+def test_a_source_read_at_an_address_says_when_it_was_read_and_links_it(client_as, db):
+    client = client_as('secretariat')
+    address = {'url': 'https://example.org/report', 'accessed_on': ''}
+
+    undated = client.post(reverse('sources:source_create'), {**SOURCE_FORM, **address})
+    scripted = client.post(
+        reverse('sources:source_create'),
+        {**SOURCE_FORM, 'url': 'javascript:alert(1)', 'accessed_on': '2026-12-01'},
+    )
+    created = client.post(reverse('sources:source_create'), {**SOURCE_FORM, **address, 'accessed_on': '2026-12-01'})
+    page = client.get(created['Location']).content.decode()
+
+    assert undated.context['form'].errors == {
+        '__all__': ['Give the date the address was accessed: what it says may change.']
+    }
+    assert scripted.context['form'].errors == {'url': ['Enter a valid URL.']}
+    assert '<a href="https://example.org/report" rel="noopener noreferrer"' in page
+    assert 'accessed 2026-12-01' in page
+    assert Source.objects.count() == 1
+
+
+def test_a_source_without_an_address_says_so(client, report):
+    page = client.get(report.get_absolute_url()).content.decode()
+
+    assert 'No address recorded.' in page
+
+
 def test_a_source_key_that_names_a_page_or_exists_is_refused(client_as, report):
     client = client_as('secretariat')
 

@@ -7,7 +7,7 @@ builds a chart again, whichever worker serves it.
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -41,6 +41,20 @@ def dashboard(request):
         return {**model, 'form': form, 'body': mark_safe(model['body'])}  # noqa: S308
 
     return pagecache.render(request, DASHBOARD, 'trade/dashboard.html', context, **slot)
+
+
+def public_model(monitor: selectors.CachedMonitor) -> dict:
+    """The model every reader who may not add targets shares: targets assessed by their own years."""
+    return DASHBOARD.get(
+        lambda: dashboard_model(monitor, by=None, can_edit_targets=False), variant=str(None), version=monitor.version
+    )
+
+
+def home_story(user) -> str:
+    """Trade against its target on the landing page, from the dashboard's cached public model
+    (statistics are public)."""
+    model = public_model(selectors.CachedMonitor(REPORTER, PARTNER))
+    return render_to_string('trade/_home_story.html', model)
 
 
 def warm_pages() -> None:
@@ -116,6 +130,10 @@ def _figures(board) -> dict:
         'classification': board.classification,
         'share': records(share)[-1] if not share.empty else None,
         'target': target,
+        # how far the latest official turnover has come towards the target (the first screen's bar)
+        'progress': target.latest / target.value if target and target.latest and target.value else None,
+        # the statistics lag: said plainly when the latest official year is not last year
+        'data_behind': latest_year is not None and latest_year < timezone.localdate().year - 1,
         'announced': board.announced,
         'assumptions': [(row, str(ASSUMPTION_LABELS[row.assumption])) for row in target.split] if target else [],
         'by_choices': list(by_years(latest_year)),  # the years the form accepts (trade.forms)
