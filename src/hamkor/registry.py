@@ -2,8 +2,8 @@
 
 The framework names no domain app. Each app registers what it contributes — navigation entries,
 the landing page's stories, demo loaders, the files a backup must copy — from its
-`AppConfig.ready()`, and its API routes are found by convention in `<app>.api.urls`. A new app therefore appears in the product without
-an edit here.
+`AppConfig.ready()`, and its API routes are found by convention in `<app>.api.urls`. A new app
+therefore appears in the product without an edit here.
 """
 
 from collections.abc import Callable, Iterable, Iterator

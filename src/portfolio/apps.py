@@ -26,6 +26,11 @@ class PortfolioConfig(AppConfig):
         from sources.selectors import CitableType, register_citable
 
         register_navigation(NavItem(_('Portfolio'), 'portfolio:dashboard', 'portfolio', 10, namespaces=('portfolio',)))
+        # The registry of organizations is served under the portfolio's URL namespace (portfolio/urls.py).
+        register_navigation(
+            NavItem(_('Organizations'), 'portfolio:organization_list', 'organizations', 15,
+                    namespaces=('portfolio:organization',))
+        )  # fmt: skip
         register_home_story(HomeStory('portfolio', home_story, order=10))
         register_demo_loader(DemoLoader('portfolio', demo.demo_lines, order=10))
         register_citable(CitableType('project', _('project'), 'portfolio.Project', Project.objects.visible_to))

@@ -24,6 +24,11 @@ class TradeConfig(AppConfig):
         from trade.views.dashboard import home_story, warm_pages
 
         register_navigation(NavItem(_('Trade'), 'trade:dashboard', 'trade', 20, namespaces=('trade',)))
+        # The statistics loaded, how and by whom: imports, their approvals and the column mappings.
+        register_navigation(
+            NavItem(_('Trade data'), 'trade:run_list', 'trade-data', 25,
+                    namespaces=('trade:run', 'trade:import', 'trade:approv', 'trade:mapping'))
+        )  # fmt: skip
         register_home_story(HomeStory('trade', home_story, order=20))
         # After the portfolio: the trade targets cite the report's claims, which the portfolio demo creates.
         register_demo_loader(DemoLoader('trade', demo.demo_lines, order=20))

@@ -22,7 +22,7 @@ STATUS_LABELS = {
     'off_track': gettext_lazy('off track'),
 }
 METHOD_LABELS = {
-    'log_linear_trend': gettext_lazy('Log-linear trend'),
+    'log_linear_trend': gettext_lazy('Log-linear trend from the latest year'),
     'drift': gettext_lazy('Random walk with drift (naive benchmark)'),
 }
 

@@ -143,7 +143,7 @@ def test_trade_dashboard_official_turnover_target_projection_and_illustrative_pr
 
     page.select_option('#by', '2026')
     page.wait_for_selector('#target-status')
-    assert page.locator('#target-status').inner_text() == 'off track for 2026'
+    assert page.locator('#target-status').inner_text() == 'at risk for 2026'
 
     page.click('#top-products-M a.code >> nth=0')
     page.wait_for_selector('#product-history')

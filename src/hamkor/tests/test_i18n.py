@@ -6,10 +6,10 @@ from django.conf import settings
 
 LOCALES = ('uz', 'ru', 'zh_Hans')
 NAVIGATION = {  # what a reader who is not signed in finds: only the modules that exist
-    'en': ['Dashboard', 'Portfolio', 'Trade', 'Reference data'],
-    'uz': ['Bosh sahifa', 'Loyihalar portfeli', 'Savdo', 'Maʼlumotnomalar'],
-    'ru': ['Обзор', 'Портфель проектов', 'Торговля', 'Справочные данные'],
-    'zh-hans': ['仪表板', '项目组合', '贸易', '参考数据'],
+    'en': ['Dashboard', 'Portfolio', 'Organizations', 'Trade', 'Trade data', 'Reference data'],
+    'uz': ['Bosh sahifa', 'Loyihalar portfeli', 'Tashkilotlar', 'Savdo', 'Savdo maʼlumotlari', 'Maʼlumotnomalar'],
+    'ru': ['Обзор', 'Портфель проектов', 'Организации', 'Торговля', 'Торговые данные', 'Справочные данные'],
+    'zh-hans': ['仪表板', '项目组合', '机构', '贸易', '贸易数据', '参考数据'],
 }  # fmt: skip
 
 

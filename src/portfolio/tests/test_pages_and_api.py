@@ -52,6 +52,9 @@ def test_demo_dashboard_shows_the_announced_figure_beside_the_registered_total(c
     listed = client.get('/api/projects/?counting=headline&value_basis=none').json()
     assert [project['identifier'] for project in listed['results']] == ['UZ-KG-CN-RAILWAY']
     assert 'comes from illustrative records' in page
+    # the coverage of what cited sources hold: none of the demo's money
+    assert (summary.cited_usd, [ratio for _, ratio in summary.cited_coverage]) == (Decimal(0), [Decimal(0)])
+    assert 'Of it, from cited sources: $0, coverage 0.0 %; the rest is illustrative.' in page
 
 
 def test_demo_records_the_report_and_its_figures_as_cited_claims(demo):

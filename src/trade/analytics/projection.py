@@ -5,10 +5,13 @@ Student t quantile; every method is stated in docs/trade-monitor.md:
 
 - Required growth to reach a target T* from the latest actual T₀ in n years: g = (T*/T₀)^(1/n) − 1
   (for a balance, which may be negative, the required change per year (B* − B₀)/n instead).
-- Projection, two methods on log values (levels for a balance):
-  * log-linear trend: OLS of ln y on the year; the interval is the OLS prediction interval
-    ŷ ± t(n−2) · s · √(1 + 1/n + (t − t̄)² / Sxx), turned back into USD (so the central value is
-    the median, not the mean);
+- Projection, two methods on log values (levels for a balance), both starting from the last
+  observed value y_T (a projection that started from the fitted line instead would draw a fall
+  from the last observation that no method predicts):
+  * log-linear trend from the last year: the OLS slope b of ln y on the year, applied from the
+    last observation, ŷ_{T+h} = y_T + b·h; the interval ± t(n−2) · s · √(2 + (h² + 2h(T − t̄)) / Sxx),
+    the exact variance of that forecast's error under the OLS model (the error of y_T, the slope's
+    and their covariance), turned back into USD (so the central value is the median, not the mean);
   * random walk with drift (the naive benchmark): the last value plus the average yearly change
     times h; the interval ± t(n−2) · σ · √(h · (1 + h / (n − 1))), σ the spread of the yearly
     changes around the drift.
@@ -104,11 +107,11 @@ def project(method: str, years, values, until: int, *, level: float = LEVEL, log
         t_mean = t.mean()
         sxx = float(((t - t_mean) ** 2).sum())
         slope = float(((t - t_mean) * (y - y.mean())).sum() / sxx)
-        intercept = float(y.mean())
-        residuals = y - (intercept + slope * (t - t_mean))
+        residuals = y - (float(y.mean()) + slope * (t - t_mean))
         s = math.sqrt(float((residuals**2).sum()) / (n - 2))
-        central = intercept + slope * (ahead - t_mean)
-        spread = quantile * s * np.sqrt(1 + 1 / n + (ahead - t_mean) ** 2 / sxx)
+        h = ahead - years[-1]
+        central = y[-1] + slope * h
+        spread = quantile * s * np.sqrt(2 + (h**2 + 2 * h * (years[-1] - t_mean)) / sxx)
         parameters = {'slope': slope, 'residual_sd': s, 'annual_growth': math.exp(slope) - 1 if log else None}
     elif method == DRIFT:
         changes = np.diff(y)

@@ -57,15 +57,16 @@ def test_student_t_quantiles():
 YEARS, VALUES = [2020, 2021, 2022, 2023], [1, math.e, math.e**3, math.e**3]
 
 
-def test_log_linear_trend_projection_with_its_prediction_interval():
-    result = projection.project(projection.TREND, YEARS, VALUES, 2024)
+def test_log_linear_trend_projection_starts_from_the_last_year_with_its_prediction_interval():
+    result = projection.project(projection.TREND, YEARS, VALUES, 2025)
 
-    # slope 5.5 / 5 = 1.1, residuals (−0.1, −0.2, 0.7, −0.4), s² = 0.70 / 2; at 2024 ŷ = 1.75 + 1.1·2.5
-    spread = T_90_DF2 * math.sqrt(0.35) * math.sqrt(1 + 1 / 4 + 2.5**2 / 5)
-    assert result.years == [2024]
-    assert result.central == pytest.approx([math.exp(4.5)])
-    assert result.lower == pytest.approx([math.exp(4.5 - spread)], rel=1e-6)
-    assert result.upper == pytest.approx([math.exp(4.5 + spread)], rel=1e-6)
+    # slope 5.5 / 5 = 1.1, residuals (−0.1, −0.2, 0.7, −0.4), s² = 0.70 / 2; from ln y(2023) = 3:
+    # 3 + 1.1·h; the forecast error's variance s²·(2 + (h² + 2h·(2023 − 2021.5)) / 5)
+    spreads = [T_90_DF2 * math.sqrt(0.35) * math.sqrt(2 + (h**2 + 3 * h) / 5) for h in (1, 2)]
+    assert result.years == [2024, 2025]
+    assert result.central == pytest.approx([math.exp(4.1), math.exp(5.2)])
+    assert result.lower == pytest.approx([math.exp(4.1 - spreads[0]), math.exp(5.2 - spreads[1])], rel=1e-6)
+    assert result.upper == pytest.approx([math.exp(4.1 + spreads[0]), math.exp(5.2 + spreads[1])], rel=1e-6)
     assert result.parameters['annual_growth'] == pytest.approx(math.exp(1.1) - 1)
 
 
@@ -151,16 +152,21 @@ def test_the_20_billion_target_assessed(report_targets):
     assert [(row.year, round(row.required, 6)) for row in result.table] == [
         (2026, 0.130962), (2027, 0.096695), (2028, 0.076636), (2029, 0.063467),
     ]  # fmt: skip
-    # back-test over 2016–2023 (21 forecasts 1–3 years ahead): the trend beats the naive drift
+    # back-test over 2016–2023 (21 forecasts 1–3 years ahead), each method from its origin's last
+    # year: the trend beats the naive drift. Figures of an independent computation from the files
+    # with numpy and scipy (docs/trade-monitor.md, "Projection and its back-test").
     trend, drift = result.backtests['log_linear_trend'], result.backtests['drift']
     assert trend.forecasts == drift.forecasts == 21
-    assert (round(trend.mase, 4), round(drift.mase, 4)) == (1.2557, 1.5269)
-    assert (round(trend.mape, 2), round(drift.mape, 2)) == (18.82, 21.25)
+    assert (round(trend.mase, 4), round(drift.mase, 4)) == (1.4527, 1.5269)
+    assert (round(trend.mape, 2), round(drift.mape, 2)) == (20.06, 21.25)
     assert result.method == 'log_linear_trend'
+    assert result.chosen.parameters['annual_growth'] == pytest.approx(0.117705, abs=1e-6)
+    first = result.chosen.at(2024)[0]  # the projection starts from 2023's actual value
+    assert first == pytest.approx(TURNOVER_2023 * (1 + result.chosen.parameters['annual_growth']))
     central, lower, upper = result.chosen.at(2028)
-    assert (round(central / 1e9, 2), round(lower / 1e9, 2), round(upper / 1e9, 2)) == (18.8, 14.36, 24.61)
-    assert result.status == 'at_risk' and result.reaches_in == 2029
-    assert [row.status for row in result.table] == ['off_track', 'at_risk', 'at_risk', 'on_track']
+    assert (round(central / 1e9, 2), round(lower / 1e9, 2), round(upper / 1e9, 2)) == (24.12, 17.44, 33.35)
+    assert result.status == 'on_track' and result.reaches_in == 2027
+    assert [row.status for row in result.table] == ['at_risk', 'on_track', 'on_track', 'on_track']
     split = {row.assumption: row for row in result.split}
     assert split['keep_coverage'].exports_growth == pytest.approx(0.076636, abs=1e-6)
     assert split['keep_balance'].exports_growth == pytest.approx(0.175194, abs=1e-6)

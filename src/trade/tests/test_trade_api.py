@@ -54,11 +54,11 @@ def test_targets_with_required_growth_projection_and_backtest(api_as, official, 
         'trend-2-september',
     )
     assessment = target['assessment']
-    assert (assessment['latest_year'], assessment['by_year'], assessment['status']) == (2023, 2027, 'at_risk')
+    assert (assessment['latest_year'], assessment['by_year'], assessment['status']) == (2023, 2027, 'on_track')
     assert assessment['required'] == pytest.approx(0.096695, abs=1e-6)
     assert [row['year'] for row in assessment['table']] == [2026, 2027, 2028, 2029]
     assert {test['method']: round(test['mase'], 4) for test in assessment['backtests']} == {
-        'log_linear_trend': 1.2557, 'drift': 1.5269,
+        'log_linear_trend': 1.4527, 'drift': 1.5269,
     }  # fmt: skip
     assert [projection['level'] for projection in assessment['projections']] == [0.8, 0.8]
     assert {row['assumption'] for row in assessment['split']} == {
