@@ -16,7 +16,7 @@ from core.models import Country, Currency, ExchangeRate, HSCode, HSSection, Obje
 from hamkor import pagecache
 from hamkor.auth import permission_required
 from hamkor.charts import line_chart, to_json
-from hamkor.registry import home_stories
+from hamkor.registry import home_stories, visibility_levels
 
 HS_EDITIONS = ('2022', '2017')
 
@@ -29,14 +29,22 @@ RECENT_CHANGES = 8
 
 
 def dashboard(request):
-    """The landing page: each app's headline story for what the reader may see (each read from
-    its app's cached page models), then what changed recently for readers of the change log."""
+    """The landing page: each app's headline story for what the reader may see, cached together
+    per audience and language (a reader who is not signed in gets the whole page from the cache),
+    then what changed recently for readers of the change log, read on every request."""
     user = request.user
-    recent = None
-    if user.has_perm('core.view_objectchange'):
-        recent = ObjectChange.objects.visible_to(user).select_related('content_type', 'actor')[:RECENT_CHANGES]
-    stories = [mark_safe(story.render(user)) for story in home_stories()]  # noqa: S308 (rendered templates)
-    return render(request, 'dashboard.html', {'stories': stories, 'recent': recent})
+    stories = home_stories()
+    page = pagecache.Page('home', topics=tuple(sorted({topic for story in stories for topic in story.topics})))
+    slot = {'audience': visibility_levels(user), 'version': '\x1f'.join(story.version() for story in stories)}
+
+    def context() -> dict:
+        body = page.get(lambda: ''.join(story.render(user) for story in stories), **slot)
+        recent = None
+        if user.has_perm('core.view_objectchange'):
+            recent = ObjectChange.objects.visible_to(user).select_related('content_type', 'actor')[:RECENT_CHANGES]
+        return {'stories': mark_safe(body), 'recent': recent}  # noqa: S308 (the apps' rendered templates)
+
+    return pagecache.render(request, page, 'dashboard.html', context, **slot)
 
 
 # The topic's models are named in core.apps (CoreConfig.ready).

@@ -87,12 +87,15 @@ def demo_loaders() -> list[DemoLoader]:
 @dataclass(frozen=True)
 class HomeStory:
     """A headline story an app tells on the landing page: `render(user)` returns its HTML for
-    what `user` may see, from the app's own cached page models (so the landing page computes
-    nothing of its own)."""
+    what `user` may see (of the visibility levels it may see, nothing else of the user). The
+    landing page caches the stories together (hamkor.pagecache) under their `topics` and the
+    `version()` each reads from the database on every request (as its own pages do)."""
 
     name: str
     render: Callable[[object], str]
     order: int
+    topics: tuple[str, ...] = ()
+    version: Callable[[], str] = str  # '' by default: the topics say when the story changes
 
 
 _home_stories: dict[str, HomeStory] = {}

@@ -31,7 +31,7 @@ class PortfolioConfig(AppConfig):
             NavItem(_('Organizations'), 'portfolio:organization_list', 'organizations', 15,
                     namespaces=('portfolio:organization',))
         )  # fmt: skip
-        register_home_story(HomeStory('portfolio', home_story, order=10))
+        register_home_story(HomeStory('portfolio', home_story, order=10, topics=('portfolio',)))
         register_demo_loader(DemoLoader('portfolio', demo.demo_lines, order=10))
         register_citable(CitableType('project', _('project'), 'portfolio.Project', Project.objects.visible_to))
         register_detail_part('projects', selectors.organization_projects)

@@ -21,7 +21,7 @@ class TradeConfig(AppConfig):
         )
         from trade import demo
         from trade.store import integrity
-        from trade.views.dashboard import home_story, warm_pages
+        from trade.views.dashboard import DASHBOARD_TOPICS, home_story, home_story_version, warm_pages
 
         register_navigation(NavItem(_('Trade'), 'trade:dashboard', 'trade', 20, namespaces=('trade',)))
         # The statistics loaded, how and by whom: imports, their approvals and the column mappings.
@@ -29,7 +29,9 @@ class TradeConfig(AppConfig):
             NavItem(_('Trade data'), 'trade:run_list', 'trade-data', 25,
                     namespaces=('trade:run', 'trade:import', 'trade:approv', 'trade:mapping'))
         )  # fmt: skip
-        register_home_story(HomeStory('trade', home_story, order=20))
+        register_home_story(
+            HomeStory('trade', home_story, order=20, topics=DASHBOARD_TOPICS, version=home_story_version)
+        )
         # After the portfolio: the trade targets cite the report's claims, which the portfolio demo creates.
         register_demo_loader(DemoLoader('trade', demo.demo_lines, order=20))
         # A backup copies exactly the files of the slices its database snapshot names.

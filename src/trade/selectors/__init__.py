@@ -15,7 +15,7 @@ Each takes a CachedMonitor, the pair's cached read handle; the results of the pa
 """
 
 from trade.selectors.analysis import Advantage, Mirror, advantage, mirror
-from trade.selectors.base import CachedMonitor, PairResult, records
+from trade.selectors.base import CachedMonitor, PairResult, records, store_version
 from trade.selectors.dashboard import Dashboard, dashboard
 from trade.selectors.partners import PartnerHistory, Partners, partner, partner_names, partners
 from trade.selectors.products import ProductLevel, product_names, products
@@ -38,4 +38,5 @@ __all__ = [
     'product_names',
     'products',
     'records',
+    'store_version',
 ]

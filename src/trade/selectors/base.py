@@ -24,9 +24,15 @@ from trade.analytics.engine import flows_view
 from trade.analytics.monitor import Monitor
 from trade.analytics.series import add_growth
 from trade.schema import ALL_REPORTERS, EXPORTS, IMPORTS, PARTNER, RECONCILED_SOURCES, REPORTER
-from trade.store.integrity import MissingSlice, store_health
+from trade.store.integrity import MissingSlice, current_version, store_health
 
 CACHE_SECONDS = 3600
+
+
+def store_version() -> str:
+    """The version of the trade store (its current slices), in one small query: what a cached
+    page built from the store is keyed to."""
+    return current_version()
 
 
 class CachedMonitor:

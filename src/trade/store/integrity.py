@@ -173,11 +173,20 @@ class StoreHealth:
         return frozenset(slice_glob(missing.path) for missing in self.missing)
 
 
+def _version_of(paths) -> str:
+    return hashlib.sha256('\n'.join(paths).encode()).hexdigest()[:24]
+
+
+def current_version() -> str:
+    """The version of the store: a digest of its current slices' paths (a slice's new content
+    has a new path), in one small query."""
+    return _version_of(TradeSlice.objects.order_by('pk').values_list('path', flat=True))
+
+
 def store_health(*, fresh: bool = False) -> StoreHealth:
     """The quick check of every current slice (see the module's docstring for its caching)."""
     rows = list(TradeSlice.objects.order_by('pk').values_list('path', 'files', 'row_count', *SLICE_KEY))
-    version = hashlib.sha256('\n'.join(row[0] for row in rows).encode()).hexdigest()[:24]
-    key = f'trade:health:{version}'
+    key = f'trade:health:{_version_of(row[0] for row in rows)}'
     if not fresh:
         health = cache.get(key)
         if health is not None:

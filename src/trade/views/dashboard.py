@@ -24,7 +24,8 @@ from trade.selectors.dashboard import Monthly
 
 # The topics' models are named in trade.apps and core.apps; the store's own version (its
 # current slices) is the page's version, so an import is never served stale.
-DASHBOARD = pagecache.Page('trade-dashboard', topics=('trade', 'reference'))
+DASHBOARD_TOPICS = ('trade', 'reference')
+DASHBOARD = pagecache.Page('trade-dashboard', topics=DASHBOARD_TOPICS)
 CAN_ADD_TARGETS = 'add-targets'
 
 
@@ -55,6 +56,11 @@ def home_story(user) -> str:
     (statistics are public)."""
     model = public_model(selectors.CachedMonitor(REPORTER, PARTNER))
     return render_to_string('trade/_home_story.html', model)
+
+
+def home_story_version() -> str:
+    """The store's current slices: an import is never served stale on the landing page either."""
+    return selectors.store_version()
 
 
 def warm_pages() -> None:
