@@ -19,9 +19,9 @@ class TradeConfig(AppConfig):
             register_home_story,
             register_navigation,
         )
-        from trade import demo
+        from trade import demo, selectors
         from trade.store import integrity
-        from trade.views.dashboard import DASHBOARD_TOPICS, home_story, home_story_version, warm_pages
+        from trade.views.dashboard import DASHBOARD_TOPICS, home_story, warm_pages
 
         register_navigation(NavItem(_('Trade'), 'trade:dashboard', 'trade', 20, namespaces=('trade',)))
         # The statistics loaded, how and by whom: imports, their approvals and the column mappings.
@@ -30,7 +30,7 @@ class TradeConfig(AppConfig):
                     namespaces=('trade:run', 'trade:import', 'trade:approv', 'trade:mapping'))
         )  # fmt: skip
         register_home_story(
-            HomeStory('trade', home_story, order=20, topics=DASHBOARD_TOPICS, version=home_story_version)
+            HomeStory('trade', home_story, order=20, topics=DASHBOARD_TOPICS, version=selectors.store_version)
         )
         # After the portfolio: the trade targets cite the report's claims, which the portfolio demo creates.
         register_demo_loader(DemoLoader('trade', demo.demo_lines, order=20))

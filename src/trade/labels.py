@@ -21,6 +21,7 @@ STATUS_LABELS = {
     'at_risk': gettext_lazy('at risk'),
     'off_track': gettext_lazy('off track'),
 }
+STATUS_BADGES = {'on_track': 'badge-green', 'at_risk': 'badge-amber', 'off_track': 'badge-red'}  # their colours
 METHOD_LABELS = {
     'log_linear_trend': gettext_lazy('Log-linear trend from the latest year'),
     'drift': gettext_lazy('Random walk with drift (naive benchmark)'),

@@ -17,7 +17,7 @@ from hamkor.charts import to_json
 from trade import charts, selectors
 from trade.analytics.assessment import by_years, target_path
 from trade.forms import DashboardForm
-from trade.labels import ASSUMPTION_LABELS, METHOD_LABELS, STATUS_LABELS, source_label
+from trade.labels import ASSUMPTION_LABELS, METHOD_LABELS, STATUS_BADGES, STATUS_LABELS, source_label
 from trade.schema import DIRECTIONS, PARTNER, REPORTER
 from trade.selectors import records
 from trade.selectors.dashboard import Monthly
@@ -44,11 +44,15 @@ def dashboard(request):
     return pagecache.render(request, DASHBOARD, 'trade/dashboard.html', context, **slot)
 
 
-def public_model(monitor: selectors.CachedMonitor) -> dict:
-    """The model every reader who may not add targets shares: targets assessed by their own years."""
-    return DASHBOARD.get(
-        lambda: dashboard_model(monitor, by=None, can_edit_targets=False), variant=str(None), version=monitor.version
-    )
+def public_model(monitor: selectors.CachedMonitor, *, refresh: bool = False) -> dict:
+    """The model every reader who may not add targets shares (everyone who is not signed in):
+    targets assessed by their own years; computed now with `refresh` (warming after an import)."""
+
+    def compute() -> dict:
+        return dashboard_model(monitor, by=None, can_edit_targets=False)
+
+    read = DASHBOARD.refresh if refresh else DASHBOARD.get
+    return read(compute, variant=str(None), version=monitor.version)
 
 
 def home_story(user) -> str:
@@ -58,22 +62,12 @@ def home_story(user) -> str:
     return render_to_string('trade/_home_story.html', model)
 
 
-def home_story_version() -> str:
-    """The store's current slices: an import is never served stale on the landing page either."""
-    return selectors.store_version()
-
-
 def warm_pages() -> None:
-    """After an import: the model of every language for readers who may not add targets
-    (everyone who is not signed in), targets assessed by their own years."""
+    """After an import: the public model of every language."""
     monitor = selectors.CachedMonitor(REPORTER, PARTNER)
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            DASHBOARD.refresh(
-                lambda: dashboard_model(monitor, by=None, can_edit_targets=False),
-                variant=str(None),
-                version=monitor.version,
-            )
+            public_model(monitor, refresh=True)
 
 
 def dashboard_model(monitor: selectors.CachedMonitor, *, by: int | None, can_edit_targets: bool) -> dict:
@@ -147,6 +141,7 @@ def _figures(board) -> dict:
         'mirror': mirror,
         'monthly': monthly,
         'status_labels': {key: str(label) for key, label in STATUS_LABELS.items()},
+        'status_badges': STATUS_BADGES,
         'method_labels': {key: str(label) for key, label in METHOD_LABELS.items()},
         'charts': chart_specs,
     }
