@@ -94,14 +94,21 @@ def test_catalogues_hold_every_string_of_the_source(tmp_path):
     assert msgids(copy / 'locale/ru/LC_MESSAGES/django.po') == msgids(catalog('ru')), 'run: make messages'
 
 
+NBSP = '\xa0'  # CLDR's group separator and space before the unit in Russian and Uzbek
+
+
 @pytest.mark.parametrize(
     ('language', 'expected'),
     [
         ('en', ['$60 billion', '$1.33 billion', '$450 million', '$950,001', '$9,000']),
-        ('zh-hans', ['600亿美元', '13.26亿美元', '4.5亿美元', '95万美元', '$9,000']),
-        ('ru', ['$60 млрд', '$1,33 млрд', '$450 млн', '$950\xa0001', '$9\xa0000']),
+        # Chinese writes large money in 亿 (10⁸) and 万 (10⁴) of 美元
+        ('zh-hans', ['600亿美元', '13.26亿美元', '4.5亿美元', '$950,001', '$9,000']),
+        ('ru', [f'60{NBSP}млрд{NBSP}$', f'1,33{NBSP}млрд{NBSP}$', f'450{NBSP}млн{NBSP}$', f'950{NBSP}001{NBSP}$',
+                f'9{NBSP}000{NBSP}$']),
+        ('uz', [f'60{NBSP}mlrd{NBSP}$', f'1,33{NBSP}mlrd{NBSP}$', f'450{NBSP}mln{NBSP}$', f'950{NBSP}001{NBSP}$',
+                f'9{NBSP}000{NBSP}$']),
     ],
-)
+)  # fmt: skip
 def test_large_amounts_are_written_as_each_language_writes_them(language, expected):
     from decimal import Decimal
 
@@ -116,7 +123,12 @@ def test_large_amounts_are_written_as_each_language_writes_them(language, expect
 
 @pytest.mark.parametrize(
     ('language', 'expected'),
-    [('en', '$1,325,510,949.28'), ('zh-hans', '$1,325,510,949.28'), ('ru', '$1\xa0325\xa0510\xa0949,28')],
+    [
+        ('en', '$1,325,510,949.28'),
+        ('zh-hans', '$1,325,510,949.28'),
+        ('ru', f'1{NBSP}325{NBSP}510{NBSP}949,28{NBSP}$'),
+        ('uz', f'1{NBSP}325{NBSP}510{NBSP}949,28{NBSP}$'),
+    ],
 )
 def test_amounts_are_grouped_in_every_language(language, expected):
     from decimal import Decimal
@@ -129,20 +141,25 @@ def test_amounts_are_grouped_in_every_language(language, expected):
         assert usd(Decimal('1325510949.28')) == expected
 
 
-def test_negative_amounts_carry_the_sign_before_the_currency_and_shares_are_rounded():
+@pytest.mark.parametrize(
+    ('language', 'shares'),
+    [
+        ('en', ['13.1%', '9.7%', '−6.3%', '0.1%']),
+        ('ru', [f'13,1{NBSP}%', f'9,7{NBSP}%', f'−6,3{NBSP}%', f'0,1{NBSP}%']),
+    ],
+)
+def test_negative_amounts_carry_one_minus_sign_and_shares_are_rounded(language, shares):
     from decimal import Decimal
 
     from django.utils import translation
 
-    from hamkor.templatetags.hamkor import percent, usd, usd_short
+    from hamkor.templatetags.hamkor import count, percent, usd, usd_short
 
+    with translation.override(language):
+        assert [percent(Decimal(v)) for v in ('0.13096', '0.09670', '-0.06347', '0.0005')] == shares
+        assert '-' not in usd_short(Decimal('-8850000000')) + usd(Decimal('-1234.5'))  # U+2212, not a hyphen
+        assert count(1234567) == ('1,234,567' if language == 'en' else f'1{NBSP}234{NBSP}567')
     with translation.override('en'):
         assert usd_short(Decimal('-8850000000')) == '−$8.85 billion'
         assert usd(Decimal('-1234.5')) == '−$1,234.50'
-        assert [percent(Decimal(v)) for v in ('0.13096', '0.09670', '0.06347', '0.0005')] == [
-            '13.1 %',
-            '9.7 %',
-            '6.3 %',
-            '0.1 %',
-        ]
         assert [percent(value) for value in (float('inf'), float('nan'), None)] == ['—', '—', '—']  # no ratio

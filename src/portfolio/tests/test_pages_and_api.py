@@ -43,7 +43,7 @@ def test_demo_dashboard_shows_the_announced_figure_beside_the_registered_total(c
     ]  # fmt: skip
     assert (summary.unconverted_amounts, summary.excluded) == (1, {'umbrellas': 1, 'cancelled': 1, 'suspended': 0})
     assert summary.not_counted['unallocated'].value_usd == Decimal('5000000000') - solar
-    assert 'more than $60 billion' in page and 'Coverage 1.6 %' in page
+    assert 'more than $60 billion' in page and 'Coverage 1.6%' in page
     assert 'An upper bound' in page and 'now exceeds $60 billion' in page  # its quote
     assert 'id="independent-count"' in page and '$18.21 billion' in page and 'never added to it' in page
     assert summary.illustrative_usd == summary.total_usd  # every amount of the demo is illustrative
@@ -54,7 +54,7 @@ def test_demo_dashboard_shows_the_announced_figure_beside_the_registered_total(c
     assert 'comes from illustrative records' in page
     # the coverage of what cited sources hold: none of the demo's money
     assert (summary.cited_usd, [ratio for _, ratio in summary.cited_coverage]) == (Decimal(0), [Decimal(0)])
-    assert 'Of it, from cited sources: $0, coverage 0.0 %; the rest is illustrative.' in page
+    assert 'Of it, from cited sources: $0, coverage 0.0%; the rest is illustrative.' in page
 
 
 def test_demo_records_the_report_and_its_figures_as_cited_claims(demo):

@@ -103,7 +103,7 @@ def test_the_preview_shows_each_replaced_slice_before_and_after_with_the_differe
         'before': usd(before.quantize(Decimal('0.01'))),
         'after': usd(after.quantize(Decimal('0.01'))),
         'difference': usd((after - before).quantize(Decimal('0.01'))),
-        'percent': f'{percent:,} %',
+        'percent': f'{percent:,}%',  # as English writes a share (CLDR)
     }
     assert 'id="needs-approval"' in html
 

@@ -92,7 +92,7 @@ def test_dashboard_shows_the_last_36_months_and_the_year_to_date(client, monthly
     assert '"month":"2021-05-01"' in chart and '"month":"2021-04-01"' not in chart
     rows = {row['label']: row for row in monthly['ytd_rows']}
     assert (rows['Imports']['value'], rows['Imports']['base']) == (7_500_000, 7_020_000)
-    assert '<td class="num">6.8 %</td>' in page  # imports: 7,500 / 7,020 − 1 = 6.84 %
+    assert '<td class="num">6.8%</td>' in page  # imports: 7,500 / 7,020 − 1 = 6.84 %
     assert 'id="ytd-incomplete"' not in page
 
 

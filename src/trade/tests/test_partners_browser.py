@@ -51,7 +51,7 @@ def test_partners_and_one_partner_in_chinese(page):
 
     page.goto('/trade/partners/CHN/')
     page.wait_for_selector('[data-chart="chart-trade"].chart-ready svg')
-    assert page.locator('#partner-share').inner_text() == '21.8 %'
+    assert page.locator('#partner-share').inner_text() == '21.8%'
     shot(page, 'trade-partner-chn-zh')
     with page.expect_navigation():
         page.click('#pair-dashboard')
@@ -65,7 +65,7 @@ def test_monthly_chart_and_year_to_date_on_the_dashboard(page, tmp_path):
     page.goto('/trade/')
     page.wait_for_selector('[data-chart="chart-monthly"].chart-ready svg')
     rows = page.locator('#year-to-date tbody tr').all_inner_texts()
-    assert rows[1].split('\t') == ['Imports', '$7.5 million', '$7.02 million', '6.8 %']
+    assert rows[1].split('\t') == ['Imports', '$7.5 million', '$7.02 million', '6.8%']
     page.locator('#monthly-heading').scroll_into_view_if_needed()
     shot(page, 'trade-dashboard-monthly')
     page.locator('#year-to-date').screenshot(path=str(ARTIFACTS / 'trade-dashboard-year-to-date.png'))
