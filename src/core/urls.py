@@ -12,6 +12,7 @@ urlpatterns = [
     path('sectors/', views.sector_list, name='sector_list'),
     path('fx/', views.fx_rates, name='fx_rates'),
     path('sources/', views.dataset_list, name='dataset_list'),
+    path('methodology/<slug:slug>/', views.methodology, name='methodology'),
     path('changes/', views.change_list, name='change_list'),
     path('changes/<int:pk>/', views.change_detail, name='change_detail'),
 ]

@@ -5,13 +5,16 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import selectors
 from core.filters import ChangeFilter, CountryFilter
 from core.fx import RateUnavailable, convert
+from core.methodology import DOCUMENTS, document
 from core.models import Country, Currency, ExchangeRate, HSCode, HSSection, ObjectChange, ReferenceDataset
 from hamkor import pagecache
 from hamkor.auth import permission_required
@@ -60,7 +63,9 @@ def reference_index(request):
 def reference_model() -> dict:
     series = selectors.rate_series('CNY', ExchangeRate.Frequency.MONTHLY)
     recent = [point for point in series if point['month'] >= '2016-01-01']
-    chart = to_json(line_chart(recent, x='month', y='rate', y_title=_('CNY per USD'))) if recent else None
+    chart = None
+    if recent:
+        chart = to_json(line_chart(recent, x='month', y='rate', x_title=_('Month'), y_title=_('CNY per USD')))
     return {
         'summary': selectors.reference_summary(),
         'latest': [rate for rate in (selectors.latest_rate('CNY'), selectors.latest_rate('UZS')) if rate],
@@ -136,7 +141,7 @@ def fx_rates(request):
                 series,
                 x='month',
                 y='rate',
-                title='',
+                x_title=_('Month'),
                 y_title=_('%(currency)s per USD') % {'currency': currency},
             )
         )
@@ -185,6 +190,15 @@ def run_conversion(params) -> dict:
 
 def dataset_list(request):
     return render(request, 'core/dataset_list.html', {'datasets': ReferenceDataset.objects.all()})
+
+
+def methodology(request, slug: str):
+    try:
+        shown = document(slug, get_language())
+    except KeyError:
+        raise Http404 from None
+    others = [(key, str(title)) for key, title in DOCUMENTS.items() if key != slug]
+    return render(request, 'core/methodology.html', {'document': shown, 'others': others})
 
 
 @permission_required('core.view_objectchange')

@@ -9,15 +9,54 @@ LANGUAGE_COLUMN_SUFFIX = {'en': 'en', 'uz': 'uz', 'ru': 'ru', 'zh-hans': 'zh'}
 DATA_LANGUAGES = ('en', 'ru', 'zh', 'uz')
 
 
+class Untranslated(str):
+    """A record's text shown in the language it was written in, for want of a translation into
+    the reader's: plain text in downloads, the API and charts; on a page (Django renders an
+    object with __html__ as its markup) marked with its language, so that a reader sees it is
+    untranslated record data, not an interface left in another language."""
+
+    def __new__(cls, text: str, language: str):
+        value = super().__new__(cls, text)
+        value.language = language
+        return value
+
+    def __html__(self) -> str:
+        from django.utils.html import format_html
+        from django.utils.translation import gettext
+
+        title = gettext('Not translated into your language: shown as written')
+        return format_html('<span class="fallback-text" lang="{}" data-language="{}" title="{}">{}</span>',
+                           self.language, self.language, title, str(self))  # fmt: skip
+
+
+def reader_suffix(language: str | None = None) -> str:
+    return LANGUAGE_COLUMN_SUFFIX.get(language or get_language() or 'en', 'en')
+
+
 def localized(instance, field: str, language: str | None = None) -> str:
     """The value of a translated field in the active language, falling back to English.
 
     A record that has no text in the reader's language shows its English text rather than a
-    blank: the fallback is visible (the English words) and never invented.
+    blank: the fallback is visible (the English words, marked as such on a page: Untranslated)
+    and never invented.
     """
-    suffix = LANGUAGE_COLUMN_SUFFIX.get(language or get_language() or 'en', 'en')
+    suffix = reader_suffix(language)
     value = getattr(instance, f'{field}_{suffix}', '') or ''
-    return value or getattr(instance, f'{field}_en', '') or ''
+    if value or suffix == 'en':
+        return value or getattr(instance, f'{field}_en', '') or ''
+    english = getattr(instance, f'{field}_en', '') or ''
+    return Untranslated(english, 'en') if english else ''
+
+
+def as_written_or_translated(instance, field: str, written_in: str, language: str | None = None) -> str:
+    """A text kept as its document gives it (`field`, in the language `written_in`), in the
+    reader's language where a translation is recorded (`field`_ru, …), otherwise as written,
+    marked with its language."""
+    suffix = reader_suffix(language)
+    original = getattr(instance, field) or ''
+    if suffix == written_in or not original:
+        return original
+    return getattr(instance, f'{field}_{suffix}', '') or Untranslated(original, written_in)
 
 
 def translated_contains(field: str, word: str) -> models.Q:

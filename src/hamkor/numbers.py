@@ -75,6 +75,15 @@ def percent(value, *, digits: int = 1) -> str:
     return _signed(pattern.replace('#,##0', '{}').replace('#,#0', '{}').format(number))
 
 
+# Above this rate (tenfold and more) a growth says more about how small the base was than about
+# the change: it is shown as "n/m" (not meaningful) with the base, as trade databases do.
+MEANINGFUL_GROWTH = Decimal(10)
+
+
+def growth_is_meaningful(rate, base) -> bool:
+    return base is not None and Decimal(base) > 0 and abs(Decimal(rate)) <= MEANINGFUL_GROWTH
+
+
 def count(value) -> str:
     """A whole number with the locale's grouping: "12,345", "12 345"."""
     return _signed(format_decimal(int(value), locale=locale()))
@@ -95,3 +104,44 @@ def byte_size(count: int) -> str:
         if value < 1000 or unit == 'TB':
             return f'{value:.1f} {unit}'
     raise AssertionError('unreachable')
+
+
+def chart_locale(language: str | None = None) -> dict:
+    """The d3-format locale of the reader's language for Vega (tooltips, axes of shares): the
+    same CLDR symbols as the pages, the dollar where CLDR puts the currency, one minus sign."""
+    where = Locale.parse(locale(language))
+    symbols = where.number_symbols['latn']
+    currency = where.currency_formats['standard'].pattern.split(';')[0]
+    before, after = currency.split('#', 1)[0], currency.rsplit('0', 1)[1]
+    percent_pattern = where.percent_formats[None].pattern.split(';')[0]
+    return {
+        'decimal': symbols['decimal'],
+        'thousands': symbols['group'],
+        'grouping': [3],
+        'currency': [before.replace('¤', '$'), after.replace('¤', '$')],
+        'percent': percent_pattern.rsplit('0', 1)[1],
+        'minus': MINUS,
+    }
+
+
+def compact_money_scales(language: str | None = None) -> list[tuple[int, str]]:
+    """Money in words of scale for chart axes, largest first, as (divisor, template with {} for
+    the number): "${}B", "{} млрд $", "{}亿美元", "{} mlrd $" (CLDR's short compact forms; Chinese
+    counts in 万 and 亿 of 美元, as money_compact writes it)."""
+    where = locale(language)
+    parsed = Locale.parse(where)
+    chinese = where.startswith('zh')
+    forms = (parsed.compact_decimal_formats if chinese else parsed.compact_currency_formats)['short']['other']
+    scales = []
+    for magnitude, form in forms.items():
+        pattern = form.pattern.replace("'", '')
+        digits = pattern.count('0')
+        if digits != 1:  # "00 млрд ¤" and "000 млрд ¤" are the same scale as "0 млрд ¤"
+            continue
+        template = pattern.replace('0', '{}').replace('¤', '$')
+        if chinese:
+            if template == '{}':
+                continue
+            template += '美元'
+        scales.append((int(magnitude), template))
+    return sorted(scales, reverse=True)

@@ -262,13 +262,19 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     'TITLE': 'Hamkor API',
-    'DESCRIPTION': 'Uzbekistan–China cooperation: reference data, registries and analytics.',
+    'DESCRIPTION': 'Uzbekistan–China cooperation: reference data, registries and analytics. '
+    '[← Back to Hamkor](/) · [Data sources](/reference/sources/) · '
+    '[How the portfolio totals are counted](/reference/methodology/portfolio-aggregation/)',
     'VERSION': '1.0.0',
     'SERVE_INCLUDE_SCHEMA': False,
     'SWAGGER_UI_DIST': 'SIDECAR',
     'SWAGGER_UI_FAVICON_HREF': 'SIDECAR',
     'REDOC_DIST': 'SIDECAR',
     'COMPONENT_SPLIT_REQUEST': True,
+    'POSTPROCESSING_HOOKS': [
+        'drf_spectacular.hooks.postprocess_schema_enums',
+        'hamkor.api.summarize_operations',
+    ],
     'ENUM_NAME_OVERRIDES': {
         'ProjectStatusEnum': 'portfolio.choices.ProjectStatus',
         'OrganizationStatusEnum': 'organizations.choices.OrganizationStatus',

@@ -122,6 +122,23 @@ ILLUSTRATIVE = [
 ]  # fmt: skip
 
 
+# The illustrative projects' titles in Russian, Chinese and Uzbek (the English ones are above)
+ILLUSTRATIVE_TITLES = {
+    'ILL-GE-FRAMEWORK': ('Рамочное соглашение о зелёной энергетике', '绿色能源框架协议', 'Yashil energetika boʻyicha ramkaviy kelishuv'),
+    'ILL-GE-SOLAR-SAM': ('Солнечная электростанция с накопителем, Самарканд', '带储能的太阳能电站（撒马尔罕）',
+                         'Energiya toʻplagichli quyosh elektr stansiyasi, Samarqand'),
+    'ILL-MIN-COPPER': ('Линия переработки медного концентрата, Навои', '铜精矿加工线（纳沃伊）', 'Mis konsentratini qayta ishlash liniyasi, Navoiy'),
+    'ILL-CC-GASIFICATION': ('ТЭО газификации угля и углехимии, Сурхандарья', '煤气化及煤化工可行性研究（苏尔汉河州）',
+                            'Koʻmirni gazlashtirish va koʻmir kimyosi TIA, Surxondaryo'),
+    'ILL-AGR-DRIP': ('Капельное орошение и управление водными ресурсами, Ферганская долина', '滴灌与水资源管理（费尔干纳盆地）',
+                     'Tomchilatib sugʻorish va suv resurslarini boshqarish, Fargʻona vodiysi'),
+    'ILL-TR-SIGNALLING': ('Цифровая железнодорожная сигнализация, Ташкентский узел', '数字化铁路信号系统（塔什干枢纽）',
+                          'Raqamli temir yoʻl signalizatsiyasi, Toshkent tuguni'),
+    'ILL-CHEM-SODA': ('Завод кальцинированной соды, Каракалпакстан (отменён)', '纯碱厂（卡拉卡尔帕克斯坦，已取消）',
+                      'Kalsiylangan soda zavodi, Qoraqalpogʻiston (bekor qilingan)'),
+}  # fmt: skip
+
+
 # Planned money and documents of illustrative projects only (they show the budget and document
 # sections of the project page; budgets never add to the portfolio value).
 # Budgets: (project, type, status, period start, period end, value, currency, value date)
@@ -168,6 +185,43 @@ def load_demo_portfolio() -> DemoReport:
 
 
 AIDDATA_KEY = 'aiddata-gcdf-3'
+# The demo's sources are written in English: their title, publisher and date in the other languages
+SOURCE_TRANSLATIONS = {
+    REPORT_KEY: {
+        'title_ru': 'Портфель совместных проектов Узбекистана и Китая превышает 60 млрд долларов (встреча Шавката '
+                    'Мирзиёева и Ли Цяна)',
+        'title_zh': '乌中合作项目组合超过600亿美元（沙夫卡特·米尔济约耶夫与李强会见）',
+        'title_uz': 'Oʻzbekiston–Xitoy qoʻshma loyihalari portfeli 60 mlrd dollardan oshdi (Shavkat Mirziyoyev va Li '
+                    'Syan uchrashuvi)',
+        'publisher_ru': 'Агентство Trend со ссылкой на пресс-службу Президента Узбекистана',
+        'publisher_zh': 'Trend通讯社，援引乌兹别克斯坦总统新闻处',
+        'publisher_uz': 'Trend agentligi, Oʻzbekiston Prezidenti matbuot xizmatiga tayanib',
+        'date_text_ru': 'Ташкент, 2 сентября (год в сообщении не указан)',
+        'date_text_zh': '塔什干，9月2日（报道未注明年份）',
+        'date_text_uz': 'Toshkent, 2-sentabr (xabarda yil koʻrsatilmagan)',
+    },
+    AIDDATA_KEY: {
+        'title_ru': 'Глобальный набор данных о финансировании развития Китаем, версия 3.0 (Узбекистан, по годам)',
+        'title_zh': '全球中国发展融资数据集3.0版（乌兹别克斯坦，按年份）',
+        'title_uz': 'Xitoyning rivojlanishni moliyalashtirish boʻyicha global maʼlumotlar toʻplami, 3.0-versiya '
+                    '(Oʻzbekiston, yillar boʻyicha)',
+        'publisher_ru': 'AidData, Колледж Уильяма и Мэри (собрано пакетом odadata)',
+        'publisher_zh': 'AidData，威廉与玛丽学院（由 odadata 软件包汇编）',
+        'publisher_uz': 'AidData, Uilyam va Meri kolleji (odadata paketi jamlagan)',
+    },
+}  # fmt: skip
+
+
+def translate_source(source: Source) -> None:
+    """Record the demo's translations of a source where none is recorded yet (also on a source
+    loaded before sources had them); a translation someone has entered is kept."""
+    missing = {
+        name: text for name, text in SOURCE_TRANSLATIONS.get(source.key, {}).items() if not getattr(source, name)
+    }
+    if missing:
+        source_services.update_source(source=source, actor=SYSTEM, **missing)
+
+
 AIDDATA_FILE = 'portfolio/aiddata_gcdf3_uzbekistan.csv'
 # Where the file was taken from, and when (data/PROVENANCE.md); the press report names no address.
 AIDDATA_URL = 'https://github.com/milesdwilliams15/odadata'
@@ -199,6 +253,7 @@ def _independent_count(report: DemoReport) -> None:
     )  # fmt: skip
     if not created and not source.url:  # loaded before sources had addresses
         source_services.update_source(source=source, actor=SYSTEM, url=AIDDATA_URL, accessed_on=AIDDATA_ACCESSED)
+    translate_source(source)
     report.created += created
     report.existing += not created
     parts = '; '.join(f'{label} {by_class[column]:,.2f}' for column, label in AIDDATA_CLASSES)
@@ -233,6 +288,7 @@ def _load() -> DemoReport:
             'text': text,
         },
     )  # fmt: skip
+    translate_source(source)
     report.created += created
     report.existing += not created
     for metric, comparator, value, period, key in (
@@ -288,6 +344,7 @@ def _load() -> DemoReport:
             actor=SYSTEM,
             identifier=identifier,
             title_en=title,
+            **dict(zip(('title_ru', 'title_zh', 'title_uz'), ILLUSTRATIVE_TITLES[identifier], strict=True)),
             region=region,
             is_umbrella=umbrella,
             is_illustrative=True,

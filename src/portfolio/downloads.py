@@ -14,12 +14,13 @@ from itertools import islice
 
 from django.db.models import Case, CharField, Func, Q, Value, When
 from django.db.models.functions import Cast
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
 from hamkor.cells import inert
 from hamkor.fields import AmountText
+from hamkor.forms import filter_errors
 from portfolio import selectors
 from portfolio.choices import Counting, ProjectStatus, Region, Stage
 from portfolio.models import ProjectSector
@@ -148,7 +149,11 @@ FORMATS = ('csv', 'xlsx')
 
 def project_download(user, params, format: str):
     """The file of the projects `user` may see that match `params`, as a response to send."""
-    projects = selectors.project_filter(user, params).qs
+    filtered = selectors.project_filter(user, params)
+    errors = filter_errors(filtered)
+    if errors:  # a file of other projects than those asked for would be worse than none
+        return HttpResponseBadRequest('\n'.join(errors), content_type='text/plain; charset=utf-8')
+    projects = filtered.qs
     stamp = timezone.localtime().strftime('%Y%m%d-%H%M')
     if format == 'csv':
         response = StreamingHttpResponse(stream_csv(projects), content_type='text/csv; charset=utf-8')

@@ -24,15 +24,22 @@ class ProjectFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method='search', label=_('Search'))
     status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices, label=_('Status'))
-    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_('Stage'))
-    counting = django_filters.ChoiceFilter(choices=Counting.choices, label=_('Counted as'))
-    value_basis = django_filters.ChoiceFilter(choices=ValueBasis.choices, label=_('Value from'))
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_('Stage'), empty_label=_('All stages'))
+    counting = django_filters.ChoiceFilter(choices=Counting.choices, label=_('Counted as'), empty_label=_('Any'))
+    value_basis = django_filters.ChoiceFilter(choices=ValueBasis.choices, label=_('Value from'), empty_label=_('Any'))
     sector = django_filters.ModelChoiceFilter(
-        queryset=CooperationSector.objects.all(), to_field_name='code', method='filter_sector', label=_('Sector')
+        queryset=CooperationSector.objects.all(),
+        to_field_name='code',
+        method='filter_sector',
+        label=_('Sector'),
+        empty_label=_('All sectors'),
     )
-    region = django_filters.ChoiceFilter(choices=Region.choices, label=_('Region'))
+    region = django_filters.ChoiceFilter(choices=Region.choices, label=_('Region'), empty_label=_('All regions'))
     financier = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.filter(kind='bank'), method='filter_financier', label=_('Financier')
+        queryset=Organization.objects.filter(kind='bank'),
+        method='filter_financier',
+        label=_('Financier'),
+        empty_label=_('All financiers'),
     )
     side = django_filters.ChoiceFilter(
         choices=[
@@ -42,12 +49,13 @@ class ProjectFilter(django_filters.FilterSet):
         ],
         method='filter_side',
         label=_('Side'),
+        empty_label=_('Either side or none'),
         help_text=_(
             'Projects in which an organization from Uzbekistan (UZ), from China (CN), or from both (JOINT) takes '
             "part, as a participant or as the financier of an amount; an organization's side is its country."
         ),
     )
-    visibility = django_filters.ChoiceFilter(choices=Visibility.choices, label=_('Visibility'))
+    visibility = django_filters.ChoiceFilter(choices=Visibility.choices, label=_('Visibility'), empty_label=_('Any'))
     year = django_filters.NumberFilter(field_name='value_year', label=_('Year'))
     min_value = django_filters.NumberFilter(field_name='value_usd', lookup_expr='gte', label=_('Value from (USD)'))
     max_value = django_filters.NumberFilter(field_name='value_usd', lookup_expr='lte', label=_('Value up to (USD)'))

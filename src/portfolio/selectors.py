@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import ExtractYear
 
 from core.models import CodelistItem, ObjectChange
 from hamkor.pagecache import release
@@ -307,6 +308,61 @@ def group_labels(dimension: str, keys: list[str]) -> dict[str, str]:
         ids = [int(key) for key in keys if key]
         return {str(org.pk): org.name for org in Organization.objects.filter(pk__in=ids)}
     return {key: key for key in keys}
+
+
+@dataclass(frozen=True)
+class YearOfMoney:
+    """What the counted projects committed (the amounts that make their value) and disbursed
+    in one year of value date, in USD, with the part from illustrative records."""
+
+    year: int
+    committed_usd: Decimal
+    disbursed_usd: Decimal
+    committed_illustrative_usd: Decimal = ZERO
+    disbursed_illustrative_usd: Decimal = ZERO
+
+
+DISBURSEMENT_TYPES = (TransactionType.DISBURSEMENT, TransactionType.EXPENDITURE)
+
+
+def money_by_year(user) -> list[YearOfMoney]:
+    """Commitments and disbursements of the registered total's projects by year, oldest first:
+    the amounts that make the value (counts_in_value) beside the current disbursements and
+    expenditures; amounts no rate converts are in neither (they are counted on the dashboard)."""
+
+    def compute():
+        counted = visible_projects(user).counted()
+        of_illustrative = Q(project__is_illustrative=True)
+        committed = Q(counts_in_value=True)
+        disbursed = Q(type__in=DISBURSEMENT_TYPES, superseded_by__isnull=True)
+        return list(
+            Transaction.objects.filter(project__in=counted, value_usd__isnull=False)
+            .filter(committed | disbursed)
+            .annotate(year=ExtractYear('value_date'))
+            .values('year')
+            .annotate(
+                committed=Sum('value_usd', filter=committed),
+                disbursed=Sum('value_usd', filter=disbursed),
+                committed_illustrative=Sum('value_usd', filter=committed & of_illustrative),
+                disbursed_illustrative=Sum('value_usd', filter=disbursed & of_illustrative),
+            )
+            .values_list('year', 'committed', 'disbursed', 'committed_illustrative', 'disbursed_illustrative')
+            .order_by('year')
+        )
+
+    return [YearOfMoney(int(year), *(cents(value) for value in values))
+            for year, *values in cached(user, 'money-by-year', compute)]  # fmt: skip
+
+
+def located_projects(user) -> list[Project]:
+    """The registered total's projects that record coordinates, for the map."""
+    return list(
+        visible_projects(user)
+        .counted()
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .only('pk', 'identifier', 'title_en', 'title_ru', 'title_zh', 'title_uz', 'latitude', 'longitude')
+        .order_by('identifier')
+    )
 
 
 def cents(value) -> Decimal:

@@ -8,13 +8,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hamkor.fields import AmountField
-from hamkor.models import STRICTEST_VISIBILITY, ChangeLoggedMixin, ChangeLoggedModel
+from hamkor.models import (
+    DATA_LANGUAGES,
+    STRICTEST_VISIBILITY,
+    ChangeLoggedMixin,
+    ChangeLoggedModel,
+    as_written_or_translated,
+)
 
 
 class Confidence(models.TextChoices):
     HIGH = 'high', _('High: official document')
     MEDIUM = 'medium', _('Medium: official statement reported by the press')
     LOW = 'low', _('Low: unconfirmed report')
+
+
+# The translations of a source's title, publisher and date, beside the text as written
+TRANSLATED_SOURCE_FIELDS = tuple(f'{field}_{language}' for field in ('title', 'publisher', 'date_text')
+                                 for language in DATA_LANGUAGES)  # fmt: skip
 
 
 class Source(ChangeLoggedModel):
@@ -27,13 +38,31 @@ class Source(ChangeLoggedModel):
         DATASET = 'dataset', _('Dataset')
 
     key = models.SlugField(_('key'), max_length=80, unique=True)
+    # The title, publisher and date as the document gives them, in the language it is written
+    # in; the translations beside them are shown to readers of those languages (ADR 0002).
+    language = models.CharField(
+        _('language of the document'), max_length=8, default='en',
+        help_text=_('ISO 639-1 code of the language the document is written in: en, ru, zh, uz, …'),
+    )  # fmt: skip
     title = models.CharField(_('title'), max_length=300)
+    title_en = models.CharField(_('title (English)'), max_length=300, blank=True)
+    title_ru = models.CharField(_('title (Russian)'), max_length=300, blank=True)
+    title_zh = models.CharField(_('title (Chinese)'), max_length=300, blank=True)
+    title_uz = models.CharField(_('title (Uzbek)'), max_length=300, blank=True)
     kind = models.CharField(_('kind'), max_length=10, choices=Kind.choices)
     publisher = models.CharField(_('publisher'), max_length=200)
+    publisher_en = models.CharField(_('publisher (English)'), max_length=200, blank=True)
+    publisher_ru = models.CharField(_('publisher (Russian)'), max_length=200, blank=True)
+    publisher_zh = models.CharField(_('publisher (Chinese)'), max_length=200, blank=True)
+    publisher_uz = models.CharField(_('publisher (Uzbek)'), max_length=200, blank=True)
     published_on = models.DateField(_('published on'), null=True, blank=True)
     date_text = models.CharField(
         _('date as given'), max_length=100, blank=True, help_text=_('The date as the document states it.')
     )
+    date_text_en = models.CharField(_('date as given (English)'), max_length=100, blank=True)
+    date_text_ru = models.CharField(_('date as given (Russian)'), max_length=100, blank=True)
+    date_text_zh = models.CharField(_('date as given (Chinese)'), max_length=100, blank=True)
+    date_text_uz = models.CharField(_('date as given (Uzbek)'), max_length=100, blank=True)
     url = models.URLField(_('address (URL)'), max_length=500, blank=True)
     accessed_on = models.DateField(
         _('accessed on'), null=True, blank=True, help_text=_('When the address was read: what it said may change.')
@@ -58,6 +87,18 @@ class Source(ChangeLoggedModel):
 
     def get_absolute_url(self):
         return reverse('sources:source_detail', args=[self.key])
+
+    @property
+    def shown_title(self) -> str:
+        return as_written_or_translated(self, 'title', self.language)
+
+    @property
+    def shown_publisher(self) -> str:
+        return as_written_or_translated(self, 'publisher', self.language)
+
+    @property
+    def shown_date(self) -> str:
+        return as_written_or_translated(self, 'date_text', self.language)
 
 
 class Claim(ChangeLoggedModel):

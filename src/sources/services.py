@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from hamkor.permissions import require
 from sources import selectors
-from sources.models import Citation, Claim, Source
+from sources.models import TRANSLATED_SOURCE_FIELDS, Citation, Claim, Source
 
-SOURCE_FIELDS = ('key', 'title', 'kind', 'publisher', 'published_on', 'date_text', 'url', 'accessed_on', 'text')
+SOURCE_FIELDS = ('key', 'language', 'title', 'kind', 'publisher', 'published_on', 'date_text', 'url', 'accessed_on',
+                 'text', *TRANSLATED_SOURCE_FIELDS)  # fmt: skip
 CLAIM_FIELDS = ('metric', 'comparator', 'value_usd', 'period', 'quote', 'confidence')
 # Keys that would collide with the pages under /sources/.
 RESERVED_KEYS = ('new',)

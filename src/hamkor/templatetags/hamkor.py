@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from hamkor import numbers
 
@@ -36,6 +38,18 @@ def percent(value) -> str:
     if value is None or not Decimal(value).is_finite():
         return '—'
     return numbers.percent(value)
+
+
+@register.simple_tag
+def growth(rate, base):
+    """A growth rate, or "n/m" where the base is nothing or so small that the rate is more than
+    tenfold (49,900 % from $2,000), with the base in the tooltip."""
+    if rate is None or not Decimal(rate).is_finite():
+        return '—'
+    if numbers.growth_is_meaningful(rate, base):
+        return numbers.percent(rate)
+    title = _('not meaningful: from %(base)s') % {'base': usd_short(base or 0)}
+    return format_html('<abbr class="not-meaningful" title="{}">{}</abbr>', title, _('n/m'))
 
 
 @register.filter

@@ -181,3 +181,28 @@ def official_2023_turnover_with_china() -> Decimal:
         rows = csv.DictReader(path.read_text(encoding='utf-8-sig').splitlines())
         total += next(Decimal(row['2023']) for row in rows if row['Code'] == '156') * 1000
     return total
+
+
+def test_a_page_prints_on_a4_without_the_navigation_and_the_controls(page):
+    page.goto('/reference/')
+    page.wait_for_selector('[data-chart="chart-cny"].chart-ready svg')
+    assert page.locator('.chart-actions').is_visible()
+    page.emulate_media(media='print')
+    page.set_viewport_size({'width': 706, 'height': 1000})  # A4 less the margins, at 96 px per inch
+
+    for chrome in ('nav.mainnav', '.topbar-tools', '.chart-actions'):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    assert page.locator('.footer').is_visible()  # the footer names the system and its data sources
+    assert page.evaluate('document.documentElement.scrollWidth') <= 706
+    chart = page.locator('[data-chart="chart-cny"] svg').bounding_box()
+    assert chart['x'] + chart['width'] <= 706
+    page.pdf(path=str(ARTIFACTS / 'reference-print.pdf'), format='A4', print_background=True)
+
+
+def test_copy_link_copies_the_address_of_the_filtered_view(page):
+    page.context.grant_permissions(['clipboard-read', 'clipboard-write'])
+    page.goto('/portfolio/projects/?stage=implementation&sort=-value')
+    page.click('[data-copy-link]')
+    page.wait_for_selector('[data-copy-link]:has-text("Link copied")')
+    assert page.evaluate('navigator.clipboard.readText()') == page.url
+    assert page.url.endswith('/portfolio/projects/?stage=implementation&sort=-value')

@@ -89,6 +89,7 @@ WEB = [
     web('core:sector_list', '/reference/sectors/'),
     web('core:fx_rates', '/reference/fx/?currency=UZS'),
     web('core:dataset_list', '/reference/sources/'),
+    web('core:methodology', '/reference/methodology/portfolio-aggregation/'),
     web('core:change_list', '/reference/changes/', 'core.view_objectchange'),
     web('core:change_detail', '/reference/changes/{change}/', 'core.view_objectchange'),
     web('portfolio:dashboard', '/portfolio/'),

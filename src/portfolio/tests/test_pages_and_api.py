@@ -106,7 +106,8 @@ def test_project_list_filters_and_sorts(client, demo):
     assert identifiers(stage='committed', sort='-value') == ['ILL-GE-FRAMEWORK', 'ILL-MIN-COPPER', 'ILL-TR-SIGNALLING']
     assert identifiers(sector='agrivoltaics') == ['ILL-GE-SOLAR-SAM', 'UZ-CN-PROPOSAL-09']
     assert identifiers(q='railway') == ['UZ-KG-CN-RAILWAY']
-    assert identifiers(q='铁路') == ['UZ-KG-CN-RAILWAY']
+    # the railway, and the signalling line, whose Chinese title (数字化铁路信号系统) names railways too
+    assert identifiers(q='铁路') == ['ILL-TR-SIGNALLING', 'UZ-KG-CN-RAILWAY']
     assert identifiers(min_value='400000000') == ['ILL-GE-FRAMEWORK', 'ILL-GE-SOLAR-SAM', 'ILL-MIN-COPPER']
 
 
@@ -334,3 +335,11 @@ def test_no_organization_page_shows_an_illustrative_amount_without_the_badge(cli
         pages += 1
     # Bank of China, China Development Bank, the Export-Import Bank, ICBC: real banks, invented loans
     assert pages == 4
+
+
+def test_the_demo_projects_are_titled_in_each_language(client, demo):
+    for language, title in (('zh-hans', '绿色能源框架协议'), ('ru', 'Рамочное соглашение о зелёной энергетике'),
+                            ('uz', 'Yashil energetika boʻyicha ramkaviy kelishuv')):  # fmt: skip
+        client.cookies['django_language'] = language
+        assert title in client.get('/portfolio/projects/').content.decode(), language
+    assert not Project.objects.filter(is_illustrative=True).filter(title_zh='').exists()

@@ -11,12 +11,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hamkor import pagecache
-from hamkor.charts import bar_chart, to_json
+from hamkor.charts import to_json
 from hamkor.registry import visibility_levels
+from portfolio import charts as portfolio_charts
 from portfolio import selectors
 
 DIMENSION_TITLES = {
@@ -50,17 +50,19 @@ def dashboard_model(user) -> dict:
         dimension: selectors.breakdown(user, dimension)
         for dimension in ('sector', 'financier', 'flow', 'year', 'region')
     }
-    charts = {}
-    for dimension in ('sector', 'financier'):
-        values = [
-            {'group': group.label or _('Not stated'), 'usd': float(group.value_usd)}
-            for group in breakdowns[dimension]
-            if group.value_usd
-        ]
-        if values:
-            charts[dimension] = to_json(bar_chart(values, category='group', value='usd', value_title='USD'))
-    stage_values = [{'group': group.label, 'usd': float(group.value_usd)} for group in summary.by_stage]
-    charts['stage'] = to_json(bar_chart(stage_values, category='group', value='usd', value_title='USD'))
+    charts = {'stage': portfolio_charts.breakdown_chart('stage', summary.by_stage, in_given_order=True)}
+    for dimension in ('sector', 'financier', 'flow'):
+        charts[dimension] = portfolio_charts.breakdown_chart(dimension, breakdowns[dimension])
+    charts['year'] = portfolio_charts.commitment_years_chart(breakdowns['year'])
+    points = [
+        {'title': str(project), 'latitude': float(project.latitude), 'longitude': float(project.longitude),
+         'url': project.get_absolute_url()}
+        for project in selectors.located_projects(user)
+    ]  # fmt: skip
+    charts['region'] = portfolio_charts.regions_map(breakdowns['region'], points)
+    charts['money'] = portfolio_charts.money_over_time_chart(selectors.money_by_year(user))
+    illustrative = bool(summary.illustrative_usd)  # every chart is of the registered total's projects
+    charts = {name: to_json(chart, illustrative=illustrative) for name, chart in charts.items() if chart is not None}
     model = {
         'summary': summary,
         'breakdowns': breakdowns,

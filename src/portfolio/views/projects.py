@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hamkor.auth import permission_required
-from hamkor.forms import add_service_errors
+from hamkor.forms import add_service_errors, filter_errors
 from portfolio import selectors, services
 from portfolio.forms import (
     ProjectForm,
@@ -29,9 +29,12 @@ SORT_OPTIONS = [
 
 def project_list(request):
     filtered = selectors.project_filter(request.user, request.GET)
-    page = Paginator(selectors.list_projects(filtered.qs), 50).get_page(request.GET.get('page'))
+    errors = filter_errors(filtered)
+    projects = filtered.queryset.none() if errors else filtered.qs
+    page = Paginator(selectors.list_projects(projects), 50).get_page(request.GET.get('page'))
     template = 'portfolio/_project_table.html' if request.headers.get('HX-Request') else 'portfolio/project_list.html'
-    return render(request, template, {'filter': filtered, 'page': page, 'sort_options': SORT_OPTIONS})
+    context = {'filter': filtered, 'filter_errors': errors, 'page': page, 'sort_options': SORT_OPTIONS}
+    return render(request, template, context)
 
 
 def project_detail(request, pk):

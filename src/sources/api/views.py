@@ -8,7 +8,7 @@ import django_filters
 from rest_framework import permissions, serializers, viewsets
 
 from sources import selectors
-from sources.models import Citation, Claim, Source
+from sources.models import TRANSLATED_SOURCE_FIELDS, Citation, Claim, Source
 
 
 class PublishedClaimSerializer(serializers.ModelSerializer):
@@ -42,8 +42,8 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = [
-            'key', 'title', 'kind', 'publisher', 'published_on', 'date_text', 'url', 'accessed_on', 'claim_count',
-            'citation_count',
+            'key', 'language', 'title', 'kind', 'publisher', 'published_on', 'date_text', 'url', 'accessed_on',
+            *TRANSLATED_SOURCE_FIELDS, 'claim_count', 'citation_count',
         ]  # fmt: skip
 
 

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 SOURCE_FORM = {
     'key': 'agreement-2024',
+    'language': 'en',
     'title': 'Loan agreement for the Samarkand solar park',
     'kind': 'agreement',
     'publisher': 'Ministry of Investment',

@@ -76,9 +76,15 @@ def test_dashboard_labels_illustrative_products(client, products, django_assert_
     assert top['X']['illustrative'] and top['M']['illustrative']
     assert top['X']['year'] == 2023 and len(top['X']['rows']) == 10
     for direction in ('X', 'M'):  # each table has its chart of the same ten products
-        values = json.loads(response.context['charts'][f'top_{direction}'])['data']['values']
+        spec = json.loads(response.context['charts'][f'top_{direction}'])
+        values = spec['data']['values']
         assert [value['usd'] for value in values] == [row['value_usd'] for row in top[direction]['rows']]
-        assert values[0]['label'] == top[direction]['rows'][0]['product']
+        first = top[direction]['rows'][0]
+        assert values[0]['code'] == first['product']
+        assert values[0]['url'] == f'/trade/products/{first["product"]}/?flow={direction}'
+        # the chart of illustrative rows says so in its title (kept by its PNG and SVG) and its CSV
+        assert spec['title']['text'] == 'Illustrative data, not statistics'
+        assert spec['usermeta']['table']['note'] == 'Illustrative: contains generated data, not statistics'
     assert response.content.decode().count('<span class="badge badge-amber">illustrative</span>') == 2
     # the headline stays official
     assert response.context['latest']['turnover'] == pytest.approx(13_825_656_300, abs=0.01)
@@ -163,3 +169,11 @@ def test_secretariat_records_a_target(client_as, official, uzbekistan, china):
     })  # fmt: skip
     assert response.status_code == 200
     assert 'An announced figure for a past year needs its year.' in response.content.decode()
+
+
+def test_pages_in_other_languages_say_that_product_names_are_in_english(client, products):
+    assert 'product-names-note' not in client.get('/trade/').content.decode()
+    client.cookies['django_language'] = 'ru'
+    for url in ('/trade/', '/trade/products/'):
+        page = client.get(url).content.decode()
+        assert page.count('Названия товаров — на английском языке') == 1, url

@@ -1,6 +1,7 @@
 """Comparative advantage and complementarity of the pair (public, like the monitor)."""
 
 from django.shortcuts import render
+from django.urls import reverse
 
 from hamkor.charts import to_json
 from trade import charts, selectors
@@ -22,13 +23,10 @@ def advantage(request):
         top = records(frame.head(TOP))
         chart_rows = sorted(top, key=lambda row: row['rca'], reverse=True)[:20]
         chart_rows = [
-            {
-                'label': f'{row["product"]} {row["description"]}'[:60],
-                'rca': row['rca'],
-                'partner_rca': row['partner_rca'],
-            }
+            {'code': row['product'], 'name': row['description'], 'rca': row['rca'], 'partner_rca': row['partner_rca'],
+             'url': reverse('trade:product', args=[row['product']])}
             for row in chart_rows
-        ]
+        ]  # fmt: skip
         context.update({
             'rows': top,
             'count': len(frame),

@@ -7,6 +7,7 @@ builds a chart again, whichever worker serves it.
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
@@ -100,7 +101,7 @@ def _figures(board) -> dict:
     if mirror:
         gaps = [{'label': f'{row["year"]} {row["exporter"]} → {row["importer"]} ({row["classification"]})',
                  'gap': row['gap_usd']} for row in mirror]  # fmt: skip
-        chart_specs['mirror'] = to_json(charts.mirror_gap_chart(gaps))
+        chart_specs['mirror'] = to_json(charts.mirror_gap_chart(gaps, label_title=_('Year and direction')))
     monthly = _monthly(board.monthly)
     if monthly:
         chart_specs['monthly'] = monthly.pop('chart')
@@ -117,8 +118,12 @@ def _figures(board) -> dict:
                 'illustrative': top.illustrative,
                 'concentration': top.concentration,
             }
-            chart_rows = [{'label': row['product'], 'name': row['name'], 'usd': row['value_usd']} for row in top.rows]
-            chart_specs[f'top_{direction}'] = to_json(charts.products_chart(chart_rows))
+            chart_rows = [
+                {'code': row['product'], 'name': row['name'], 'usd': row['value_usd'], 'share': row['share'],
+                 'url': f'{reverse("trade:product", args=[row["product"]])}?flow={direction}'}
+                for row in top.rows
+            ]  # fmt: skip
+            chart_specs[f'top_{direction}'] = to_json(charts.products_chart(chart_rows), illustrative=top.illustrative)
     latest_year = board.latest_year
     return {
         'yearly': records(yearly),

@@ -31,11 +31,12 @@ def mirror(request):
     }
     if result.has_data:
         rows = records(result.frame)
-        chart_rows = [{'label': f'{row["code"]} {row["description"]}'[:60], 'gap': row['gap_usd']} for row in rows[:25]]
+        chart_rows = [{'label': charts.product_label(row['code'], row['description']), 'gap': row['gap_usd']}
+                      for row in rows[:25]]  # fmt: skip
         context.update({
             'rows': rows,
             'imports_label': source_label(result.imports_source),
             'exports_label': source_label(result.exports_source),
-            'chart': to_json(charts.mirror_gap_chart(chart_rows)),
+            'chart': to_json(charts.mirror_gap_chart(chart_rows, label_title=_('Product'))),
         })  # fmt: skip
     return render(request, 'trade/mirror.html', context)

@@ -5,6 +5,7 @@ import re
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
 from hamkor.charts import to_json
 from trade import charts, selectors
@@ -27,7 +28,8 @@ def partners(request):
     if not result.years:
         return render(request, 'trade/partners.html', context)
     listed = result.listed
-    chart_rows = [dict(row, label=row['name']) for row in result.top(TOP_IN_CHART)]
+    chart_rows = [dict(row, label=row['name'], url=reverse('trade:partner', args=[row['partner']]))
+                  for row in result.top(TOP_IN_CHART)]  # fmt: skip
     context.update({
         'year': result.year,
         'rows': listed,
@@ -40,7 +42,7 @@ def partners(request):
         'classification': result.classification,
         'illustrative': result.illustrative,
         'top': TOP_IN_CHART,
-        'chart': to_json(charts.partners_chart(chart_rows, highlight=PARTNER)),
+        'chart': to_json(charts.partners_chart(chart_rows, highlight=PARTNER), illustrative=result.illustrative),
     })  # fmt: skip
     return render(request, 'trade/partners.html', context)
 

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.models import HSSection
@@ -35,6 +36,17 @@ def products(request, code: str = '', section: str = ''):
     if level.leaf:
         context['history'] = level.history
     elif level.rows:
-        rows = [{'label': row.code, 'name': row.name, 'usd': row.value_usd} for row in level.rows[:25]]
-        context['chart'] = to_json(charts.products_chart(rows))
+        query = f'?flow={direction}&year={level.year}'
+        rows = [
+            {'code': row.code or '—', 'name': row.name, 'usd': row.value_usd, 'share': row.share, 'growth': row.growth,
+             'base': row.base_value_usd,
+             'url': product_url(row.code, section_level=not code and not section) + query if row.code else None}
+            for row in level.rows[:25]
+        ]  # fmt: skip
+        context['chart'] = to_json(charts.products_chart(rows), illustrative=level.illustrative)
     return render(request, 'trade/products.html', context)
+
+
+def product_url(code: str, *, section_level: bool) -> str:
+    """The page a product's row (or an HS section's, at the top level) links to."""
+    return reverse('trade:product_section' if section_level else 'trade:product', args=[code])
