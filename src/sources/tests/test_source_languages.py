@@ -24,6 +24,9 @@ def test_a_reader_sees_the_translation_of_their_language_or_the_text_as_written(
     assert '<h1>Портфель превышает 60 млрд долларов</h1>' in page
     assert '<title>Портфель превышает 60 млрд долларов · Hamkor</title>' in page
     assert marked('Trend News Agency', 'en') in page  # no Russian publisher recorded: as written, marked
+    # the document's own words are in its language: its text and the quotes of its figures
+    assert '<div class="small" lang="en"><p>The portfolio of joint projects now exceeds $60 billion.</p></div>' in page
+    assert '<td class="small cell-wide" lang="en">“now exceeds $60 billion”</td>' in page
     client.cookies['django_language'] = 'en'
     page = client.get('/sources/press-report/').content.decode()
     assert '<h1>Portfolio exceeds $60 billion</h1>' in page and 'fallback-text' not in page
