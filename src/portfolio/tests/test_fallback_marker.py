@@ -24,3 +24,14 @@ def test_an_untranslated_title_is_marked_as_english_on_pages_only(client, make_p
     assert 'Seed laboratory' in download and 'fallback-text' not in download
     client.cookies['django_language'] = 'en'
     assert 'fallback-text' not in client.get('/portfolio/projects/').content.decode()
+
+
+def test_the_title_of_a_page_names_an_untranslated_record_without_markup(client, china):
+    from hamkor.permissions import SYSTEM
+    from organizations import services
+
+    bank = services.create_organization(actor=SYSTEM, name_en='Silk Road Fund', kind='bank', country=china)
+    client.cookies['django_language'] = 'ru'
+    page = client.get(bank.get_absolute_url()).content.decode()
+    assert '<title>Silk Road Fund · Hamkor</title>' in page  # the tab shows text, never tags
+    assert MARKED.format('Silk Road Fund') in page  # the page itself marks it
